@@ -1,0 +1,134 @@
+//===- LinearAlgebra.cpp - nn matmul/linear/reduce_sum to linalg -*- C++ -*-===//
+//
+// Matrix products become linalg.generics whose iteration order puts a
+// contiguous dimension innermost: (m, k, n) when the right operand is
+// row-major, so the inner loop is an axpy along rows of B and C, and
+// (m, n, k) for A * B^T, where both operands are contiguous along k and the
+// inner loop is a dot product (vectorized thanks to reassociation).
+//===----------------------------------------------------------------------===//
+
+#include "codegen/NNToLinalg/Utils.h"
+#include "ir/NNOps.h"
+
+using namespace mlir;
+using namespace myelin;
+using namespace myelin::codegen;
+
+namespace {
+
+/// Builds C += op(A) * op(B) into `init` ([M, N]) as a linalg.generic.
+Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs, bool ta,
+                  bool tb, Value init) {
+  MLIRContext *ctx = b.getContext();
+  // Loop dims: m, k, n normally; m, n, k for A * B^T.
+  bool dot = tb && !ta;
+  AffineExpr m = getAffineDimExpr(0, ctx);
+  AffineExpr k = getAffineDimExpr(dot ? 2 : 1, ctx);
+  AffineExpr n = getAffineDimExpr(dot ? 1 : 2, ctx);
+  AffineMap lhsMap = AffineMap::get(3, 0, ta ? ArrayRef<AffineExpr>{k, m}
+                                            : ArrayRef<AffineExpr>{m, k},
+                                    ctx);
+  AffineMap rhsMap = AffineMap::get(3, 0, tb ? ArrayRef<AffineExpr>{n, k}
+                                            : ArrayRef<AffineExpr>{k, n},
+                                    ctx);
+  AffineMap outMap = AffineMap::get(3, 0, {m, n}, ctx);
+  using utils::IteratorType;
+  SmallVector<IteratorType> iterators =
+      dot ? SmallVector<IteratorType>{IteratorType::parallel,
+                                      IteratorType::parallel,
+                                      IteratorType::reduction}
+          : SmallVector<IteratorType>{IteratorType::parallel,
+                                      IteratorType::reduction,
+                                      IteratorType::parallel};
+  auto generic = b.create<linalg::GenericOp>(
+      loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
+      ArrayRef<AffineMap>{lhsMap, rhsMap, outMap}, iterators,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value prod = nb.create<arith::MulFOp>(l, args[0], args[1], fastMath(nb));
+        Value sum = nb.create<arith::AddFOp>(l, args[2], prod, fastMath(nb));
+        nb.create<linalg::YieldOp>(l, sum);
+      });
+  return generic.getResult(0);
+}
+
+struct MatMulLowering : OpRewritePattern<nn::MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::MatMulOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    Value init = filledTensor(rewriter, loc, type, 0.0f);
+    rewriter.replaceOp(op, buildMatmul(rewriter, loc, op.getLhs(), op.getRhs(),
+                                       op.getTransposeLhs(),
+                                       op.getTransposeRhs(), init));
+    return success();
+  }
+};
+
+// nn.linear: the accumulator starts as the broadcast bias, so the bias add
+// costs no extra pass over the output.
+struct LinearLowering : OpRewritePattern<nn::LinearOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::LinearOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    MLIRContext *ctx = rewriter.getContext();
+    AffineMap biasMap = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+    auto bias = rewriter.create<linalg::GenericOp>(
+        loc, TypeRange{type}, ValueRange{op.getBias()},
+        ValueRange{emptyTensor(rewriter, loc, type)},
+        ArrayRef<AffineMap>{biasMap, rewriter.getMultiDimIdentityMap(2)},
+        SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+        [](OpBuilder &b, Location l, ValueRange args) {
+          b.create<linalg::YieldOp>(l, args[0]);
+        });
+    rewriter.replaceOp(op, buildMatmul(rewriter, loc, op.getInput(),
+                                       op.getWeight(), false, false,
+                                       bias.getResult(0)));
+    return success();
+  }
+};
+
+struct ReduceSumLowering : OpRewritePattern<nn::ReduceSumOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::ReduceSumOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t rank = inType.getRank();
+    llvm::SmallBitVector reduced(rank);
+    for (int64_t d : op.getDims())
+      reduced.set(d);
+    SmallVector<AffineExpr> outExprs;
+    SmallVector<utils::IteratorType> iterators;
+    for (int64_t d = 0; d < rank; ++d) {
+      iterators.push_back(reduced.test(d) ? utils::IteratorType::reduction
+                                          : utils::IteratorType::parallel);
+      if (!reduced.test(d))
+        outExprs.push_back(getAffineDimExpr(d, ctx));
+    }
+    Value init = filledTensor(rewriter, loc, outType, 0.0f);
+    auto generic = rewriter.create<linalg::GenericOp>(
+        loc, TypeRange{outType}, ValueRange{op.getInput()}, ValueRange{init},
+        ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank),
+                            AffineMap::get(rank, 0, outExprs, ctx)},
+        iterators, [](OpBuilder &b, Location l, ValueRange args) {
+          b.create<linalg::YieldOp>(
+              l, b.create<arith::AddFOp>(l, args[1], args[0], fastMath(b))
+                     .getResult());
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+} // namespace
+
+void myelin::populateLinearAlgebraLoweringPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<MatMulLowering, LinearLowering, ReduceSumLowering>(
+      patterns.getContext());
+}

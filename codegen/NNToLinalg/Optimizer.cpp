@@ -1,0 +1,108 @@
+//===- Optimizer.cpp - nn optimizer updates to linalg -----------*- C++ -*-===//
+//
+// Each parameter's update is one elementwise linalg.generic with several
+// outputs (the parameter and its optimizer state), reading the step's
+// hyper-parameters as scalars extracted from the nn.hyper vector.
+//===----------------------------------------------------------------------===//
+
+#include "codegen/NNToLinalg/Utils.h"
+#include "ir/NNOps.h"
+#include "myelin/runtime.h"
+
+using namespace mlir;
+using namespace myelin;
+using namespace myelin::codegen;
+
+namespace {
+
+Value hyperAt(OpBuilder &b, Location loc, Value hyper, int64_t index) {
+  Value idx = b.create<arith::ConstantIndexOp>(loc, index);
+  return b.create<tensor::ExtractOp>(loc, hyper, ValueRange{idx});
+}
+
+/// Scalar arithmetic with the generated code's fast-math flags.
+struct Arith {
+  OpBuilder &b;
+  Location loc;
+  Value add(Value x, Value y) {
+    return b.create<arith::AddFOp>(loc, x, y, fastMath(b));
+  }
+  Value sub(Value x, Value y) {
+    return b.create<arith::SubFOp>(loc, x, y, fastMath(b));
+  }
+  Value mul(Value x, Value y) {
+    return b.create<arith::MulFOp>(loc, x, y, fastMath(b));
+  }
+  Value div(Value x, Value y) {
+    return b.create<arith::DivFOp>(loc, x, y, fastMath(b));
+  }
+  Value sqrt(Value x) { return b.create<math::SqrtOp>(loc, x, fastMath(b)); }
+  Value c(float v) { return f32Const(b, loc, v); }
+};
+
+// g' = g + wd p; v' = mu v + g'; p' = p - lr v'
+struct SgdUpdateLowering : OpRewritePattern<nn::SgdUpdateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::SgdUpdateOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value hyper = op.getHyper();
+    Value lr = hyperAt(rewriter, loc, hyper, MYELIN_RT_HYPER_LR);
+    Value mu = hyperAt(rewriter, loc, hyper, MYELIN_RT_HYPER_BETA1);
+    Value wd = hyperAt(rewriter, loc, hyper, MYELIN_RT_HYPER_WEIGHT_DECAY);
+    auto type = cast<RankedTensorType>(op.getParam().getType());
+    ValueRange results = buildElementwise(
+        rewriter, loc, type, {op.getParam(), op.getGrad(), op.getMomentum()}, 2,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Arith m{b, l};
+          Value g = m.add(a[1], m.mul(wd, a[0]));
+          Value v = m.add(m.mul(mu, a[2]), g);
+          return SmallVector<Value>{m.sub(a[0], m.mul(lr, v)), v};
+        });
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+// Adam / AdamW (decoupled weight decay), with the bias corrections
+// c1 = 1/(1-b1^t), c2 = 1/(1-b2^t) precomputed by the runtime.
+struct AdamUpdateLowering : OpRewritePattern<nn::AdamUpdateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::AdamUpdateOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value h = op.getHyper();
+    Value lr = hyperAt(rewriter, loc, h, MYELIN_RT_HYPER_LR);
+    Value b1 = hyperAt(rewriter, loc, h, MYELIN_RT_HYPER_BETA1);
+    Value b2 = hyperAt(rewriter, loc, h, MYELIN_RT_HYPER_BETA2);
+    Value eps = hyperAt(rewriter, loc, h, MYELIN_RT_HYPER_EPS);
+    Value wd = hyperAt(rewriter, loc, h, MYELIN_RT_HYPER_WEIGHT_DECAY);
+    Value c1 = hyperAt(rewriter, loc, h, MYELIN_RT_HYPER_BIAS_CORR1);
+    Value c2 = hyperAt(rewriter, loc, h, MYELIN_RT_HYPER_BIAS_CORR2);
+    bool decoupled = op.getDecoupled();
+    auto type = cast<RankedTensorType>(op.getParam().getType());
+    ValueRange results = buildElementwise(
+        rewriter, loc, type, {op.getParam(), op.getGrad(), op.getM(), op.getV()},
+        3, [&](OpBuilder &b, Location l, ValueRange a) {
+          Arith m{b, l};
+          Value p = a[0];
+          Value g = decoupled ? a[1] : m.add(a[1], m.mul(wd, p));
+          Value one = m.c(1.0f);
+          Value newM = m.add(m.mul(b1, a[2]), m.mul(m.sub(one, b1), g));
+          Value newV =
+              m.add(m.mul(b2, a[3]), m.mul(m.sub(one, b2), m.mul(g, g)));
+          Value step = m.div(m.mul(newM, c1), m.add(m.sqrt(m.mul(newV, c2)), eps));
+          if (decoupled)
+            step = m.add(step, m.mul(wd, p));
+          return SmallVector<Value>{m.sub(p, m.mul(lr, step)), newM, newV};
+        });
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+} // namespace
+
+void myelin::populateOptimizerLoweringPatterns(RewritePatternSet &patterns) {
+  patterns.add<SgdUpdateLowering, AdamUpdateLowering>(patterns.getContext());
+}

@@ -1,0 +1,44 @@
+//===- Passes.h - Myelin codegen passes -------------------------*- C++ -*-===//
+//
+// Generated declarations of codegen/Passes.td, the nn -> linalg pattern
+// populators (one per op family), and object emission.
+//===----------------------------------------------------------------------===//
+
+#ifndef MYELIN_CODEGEN_PASSES_H
+#define MYELIN_CODEGEN_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+} // namespace mlir
+
+namespace myelin {
+
+#define GEN_PASS_DECL
+#include "codegen/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "codegen/Passes.h.inc"
+
+/// nn.matmul, nn.linear, nn.reduce_sum.
+void populateLinearAlgebraLoweringPatterns(mlir::RewritePatternSet &patterns);
+/// Activations, their gradients, nn.add, nn.broadcast.
+void populateElementwiseLoweringPatterns(mlir::RewritePatternSet &patterns);
+/// nn.softmax_cross_entropy(_grad), nn.mean.
+void populateLossLoweringPatterns(mlir::RewritePatternSet &patterns);
+/// nn.sgd_update, nn.adam_update.
+void populateOptimizerLoweringPatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace myelin
+
+#endif // MYELIN_CODEGEN_PASSES_H

@@ -1,0 +1,55 @@
+//===- Passes.td - Myelin codegen passes -------------------*- tablegen -*-===//
+//
+// Passes from the nn training IR towards native code: the buffer ABI of the
+// entry points, and nn -> linalg on tensors.
+//===----------------------------------------------------------------------===//
+
+#ifndef MYELIN_CODEGEN_PASSES
+#define MYELIN_CODEGEN_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def LowerToBufferAbiPass : Pass<"myelin-lower-to-buffer-abi", "::mlir::ModuleOp"> {
+  let summary = "Give every entry function the runtime's buffer signature";
+  let description = [{
+    Collects the buffers of all entry functions (`nn.entry` = eval, grad,
+    train) into one table, stored as the module attribute `myelin.buffers`
+    (the order of runtime/include/myelin/runtime.h's buffer descriptors), and
+    rewrites each entry function to take one `memref` per buffer and return
+    nothing: declarations (`nn.input`, `nn.param`, ...) become
+    `bufferization.to_tensor` of their argument, and each tagged result is
+    written into its buffer with `bufferization.materialize_in_destination`
+    (in place for parameter and optimizer-state updates). Entry functions are
+    renamed `<model>_<entry>`.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def LowerToLinalgPass : Pass<"myelin-lower-to-linalg", "::mlir::func::FuncOp"> {
+  let summary = "Lower nn compute ops to linalg on tensors";
+  let description = [{
+    Converts every nn compute, gradient and optimizer op into linalg named
+    ops and `linalg.generic`s on tensors (with arith/math bodies), grouped by
+    op family in codegen/NNToLinalg/. Matmuls iterate so that the innermost
+    loop runs along contiguous memory, which the loop vectorizer turns into
+    SIMD code.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
+def ApproximateMathPass : Pass<"myelin-approximate-math", "::mlir::ModuleOp"> {
+  let summary = "Replace transcendental math ops by polynomial approximations";
+  let description = [{
+    `math.exp`, `math.log`, `math.tanh`, ... become arithmetic the loop
+    vectorizer can turn into SIMD code, instead of scalar libm calls.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+#endif // MYELIN_CODEGEN_PASSES

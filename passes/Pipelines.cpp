@@ -1,0 +1,119 @@
+//===- Pipelines.cpp - Myelin's training pipeline ---------------*- C++ -*-===//
+//
+// Builds the pipeline myelinc runs. The IR contract at each phase boundary:
+//  - nn:       one `nn.model` function per model, returning loss,
+//              sample_loss, logits; only nn/arith/func ops.
+//  - nn-train: + `@<m>_grad` and `@<m>_train_step` (nn.entry = grad, train).
+//  - linalg:   entry functions take one memref per runtime buffer
+//              (module attribute myelin.buffers) and return nothing; no nn
+//              ops remain.
+//  - loops:    no tensors; scf/memref/arith/math only.
+//  - llvm:     the LLVM dialect only, ready for translation.
+//===----------------------------------------------------------------------===//
+
+#include "passes/Pipelines.h"
+
+#include "codegen/Passes.h"
+#include "passes/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+std::optional<myelin::Phase> myelin::parsePhase(StringRef name) {
+  return llvm::StringSwitch<std::optional<Phase>>(name)
+      .Case("nn", Phase::NN)
+      .Case("nn-train", Phase::NNTrain)
+      .Case("linalg", Phase::Linalg)
+      .Case("loops", Phase::Loops)
+      .Case("llvm", Phase::LLVMDialect)
+      .Default(std::nullopt);
+}
+
+void myelin::buildTrainingPipeline(OpPassManager &pm, Phase stopAfter,
+                                   StringRef optimizer) {
+  if (stopAfter == Phase::NN)
+    return;
+
+  // Autodiff first, on the clean forward graph; the optimizer step is built
+  // from the gradient function. Canonicalize + CSE then merge the duplicate
+  // declarations the clones introduced.
+  pm.addPass(createGenerateGradientsPass());
+  LowerOptimizerPassOptions optimizerOptions;
+  optimizerOptions.optimizer = optimizer.str();
+  pm.addPass(createLowerOptimizerPass(optimizerOptions));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (stopAfter == Phase::NNTrain)
+    return;
+
+  // Entry points get the runtime's buffer signature before lowering, so the
+  // lowering sees reads of buffers (to_tensor) rather than declarations.
+  pm.addPass(createLowerToBufferAbiPass());
+  pm.addNestedPass<func::FuncOp>(createLowerToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  // Elementwise fusion merges activation chains, their gradients and the
+  // bias broadcast into single loops.
+  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (stopAfter == Phase::Linalg)
+    return;
+
+  // Bufferize: the entry functions already take memrefs, so only their
+  // bodies are bufferized; deallocation is then made explicit.
+  bufferization::OneShotBufferizationOptions bufferization;
+  bufferization.bufferizeFunctionBoundaries = false;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  pm.addPass(createCanonicalizerPass());
+  bufferization::BufferDeallocationPipelineOptions dealloc;
+  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  pm.addPass(createBufferizationToMemRefPass());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createApproximateMathPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (stopAfter == Phase::Loops)
+    return;
+
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertSCFToCFPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  // Static shapes: entry points take bare pointers, which the runtime passes
+  // from its buffer array.
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void myelin::buildTrainingPipeline(OpPassManager &pm,
+                                   const PipelineOptions &options) {
+  std::optional<Phase> phase = parsePhase(options.stopAfter);
+  // An unknown phase name is rejected by the registration's validation.
+  buildTrainingPipeline(pm, phase.value_or(Phase::LLVMDialect),
+                        options.optimizer);
+}
+
+void myelin::registerTrainingPipeline() {
+  PassPipelineRegistration<PipelineOptions>(
+      "myelin-train-pipeline",
+      "The pipeline myelinc runs: nn -> gradients -> optimizer -> linalg -> "
+      "LLVM dialect",
+      [](OpPassManager &pm, const PipelineOptions &options) {
+        buildTrainingPipeline(pm, options);
+      });
+}

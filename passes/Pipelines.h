@@ -1,0 +1,52 @@
+//===- Pipelines.h - Myelin's training pipeline -----------------*- C++ -*-===//
+//
+// The pass pipeline from the frontend's nn IR to the LLVM dialect, split in
+// phases so that `myelinc --emit=<phase>` and `myelin-opt
+// --myelin-train-pipeline=stop-after=<phase>` stop at the same place.
+//===----------------------------------------------------------------------===//
+
+#ifndef MYELIN_PASSES_PIPELINES_H
+#define MYELIN_PASSES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+#include <optional>
+
+namespace myelin {
+
+/// Phase boundaries of the pipeline, in order.
+enum class Phase {
+  NN,          ///< as the frontend emitted it
+  NNTrain,     ///< + gradients and the optimizer's train step
+  Linalg,      ///< buffer ABI + nn lowered to linalg on tensors, fused
+  Loops,       ///< bufferized, loops, ready for the LLVM conversions
+  LLVMDialect, ///< everything in the LLVM dialect
+};
+
+std::optional<Phase> parsePhase(llvm::StringRef name);
+
+struct PipelineOptions : public mlir::PassPipelineOptions<PipelineOptions> {
+  Option<std::string> stopAfter{
+      *this, "stop-after",
+      llvm::cl::desc("Last phase to run: nn, nn-train, linalg, loops, llvm"),
+      llvm::cl::init("llvm")};
+  Option<std::string> optimizer{
+      *this, "optimizer",
+      llvm::cl::desc("Override the spec's optimizer (sgd, adam, adamw)"),
+      llvm::cl::init("")};
+};
+
+/// Adds the passes from the frontend's output up to `stopAfter`.
+void buildTrainingPipeline(mlir::OpPassManager &pm, Phase stopAfter,
+                           llvm::StringRef optimizer = "");
+/// Same, from registered pipeline options.
+void buildTrainingPipeline(mlir::OpPassManager &pm,
+                           const PipelineOptions &options);
+
+/// Registers `--myelin-train-pipeline` with myelin-opt.
+void registerTrainingPipeline();
+
+} // namespace myelin
+
+#endif // MYELIN_PASSES_PIPELINES_H

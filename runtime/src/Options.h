@@ -1,0 +1,50 @@
+//===- Options.h - Command-line flags of training executables ---*- C++ -*-===//
+//
+// The flags every generated training executable accepts, parsed by hand (the
+// runtime does not link LLVM). Parsing never exits: it returns an error that
+// names the flag and the offending value, and the driver turns it into
+// "<prog>: error: ..." with exit status 2.
+//===----------------------------------------------------------------------===//
+
+#ifndef MYELIN_RUNTIME_OPTIONS_H
+#define MYELIN_RUNTIME_OPTIONS_H
+
+#include <cstdint>
+#include <string>
+
+namespace myelin::rt {
+
+enum class ProgressMode { Auto, Always, Never };
+
+/// Parsed flags. Unset optional values (<0 / empty) defer to the model's spec.
+struct Options {
+  int64_t epochs = -1;  ///< --epochs N (>= 1); -1: the spec's epochs
+  int64_t steps = -1;   ///< --steps N (>= 1); -1: run whole epochs
+  double lr = -1.0;     ///< --lr X (>= 0); < 0: the spec's lr
+  bool hasSeed = false; ///< --seed given
+  uint64_t seed = 0;    ///< --seed N
+  std::string data;     ///< --data DIR or "synthetic"; empty: the spec's
+  std::string logPath;  ///< --log FILE (JSON lines)
+  int64_t evalEvery = 0; ///< --eval-every N steps; 0: end of epoch only
+  bool noEval = false;   ///< --no-eval
+  ProgressMode progress = ProgressMode::Auto; ///< --progress
+  std::string savePath;  ///< --save FILE
+  std::string loadPath;  ///< --load FILE
+  bool gradcheck = false;       ///< --gradcheck
+  int64_t gradcheckSamples = 6; ///< --gradcheck-samples N (>= 1)
+  double gradcheckEps = 1e-2;   ///< --gradcheck-eps X (> 0)
+  double gradcheckTol = 1e-2;   ///< --gradcheck-tol X (> 0)
+  bool quiet = false;           ///< --quiet
+  bool help = false;            ///< --help / -h
+};
+
+/// Parses argv[1..argc) into `opts`. Returns "" on success or an error such
+/// as "invalid value 'abc' for --lr: expected a number".
+std::string parseOptions(int argc, char **argv, Options &opts);
+
+/// The --help text; `prog` is the executable's name.
+std::string usageText(const std::string &prog, const char *modelName);
+
+} // namespace myelin::rt
+
+#endif // MYELIN_RUNTIME_OPTIONS_H

@@ -1,0 +1,83 @@
+//===- Rng.cpp - Deterministic random numbers for the runtime -------------===//
+//
+// Implementation of the splitmix64-seeded xoshiro256** generator and the
+// distributions built on it. Outputs are bit-for-bit reproducible across
+// platforms: no std::*_distribution (whose algorithms are unspecified).
+//===----------------------------------------------------------------------===//
+
+#include "runtime/src/Rng.h"
+
+#include <cmath>
+
+namespace myelin::rt {
+
+uint64_t splitMix64(uint64_t &state) {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+Rng::Rng(uint64_t seed, uint64_t stream) {
+  // Mix the stream id into the seed through its own splitmix64 output so
+  // that nearby (seed, stream) pairs give unrelated states.
+  uint64_t streamState = stream;
+  uint64_t state = seed ^ splitMix64(streamState);
+  for (uint64_t &word : s)
+    word = splitMix64(state);
+  // xoshiro's all-zero state is a fixed point; splitmix64 cannot produce four
+  // zero words in a row, but keep the guard for clarity.
+  if (!(s[0] | s[1] | s[2] | s[3]))
+    s[0] = 1;
+}
+
+uint64_t Rng::next() {
+  uint64_t result = rotl(s[1] * 5, 7) * 9;
+  uint64_t t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 45);
+  return result;
+}
+
+float Rng::uniform() {
+  return static_cast<float>(next() >> 40) * (1.0f / 16777216.0f);
+}
+
+double Rng::uniformDouble() {
+  return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0);
+}
+
+float Rng::normal() {
+  if (hasSpare) {
+    hasSpare = false;
+    return static_cast<float>(spare);
+  }
+  // u1 in (0, 1] so that log(u1) is finite.
+  double u1 = static_cast<double>((next() >> 11) + 1) *
+              (1.0 / 9007199254740992.0);
+  double u2 = uniformDouble();
+  double r = std::sqrt(-2.0 * std::log(u1));
+  double theta = 2.0 * M_PI * u2;
+  spare = r * std::sin(theta);
+  hasSpare = true;
+  return static_cast<float>(r * std::cos(theta));
+}
+
+uint64_t Rng::below(uint64_t bound) {
+  // Reject the lowest (2^64 mod bound) outputs so every residue is equally
+  // likely.
+  uint64_t threshold = (0 - bound) % bound;
+  for (;;) {
+    uint64_t r = next();
+    if (r >= threshold)
+      return r % bound;
+  }
+}
+
+} // namespace myelin::rt

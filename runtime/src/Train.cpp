@@ -1,0 +1,214 @@
+//===- Train.cpp - Training loop and evaluation ---------------------------===//
+//
+// One run = epochs of shuffled full batches (the remainder of each epoch is
+// dropped), with evaluation after each epoch and optionally every N steps,
+// a checkpoint after each epoch, a JSON line per step and per evaluation, and
+// one summary line per evaluation on stdout, "epoch E/N  step T  train loss L
+// test loss L  test accuracy A" (two spaces between fields). The step counter
+// t starts at 1, continues across epochs and across --load, and drives Adam's
+// bias corrections.
+//===----------------------------------------------------------------------===//
+
+#include "runtime/src/Train.h"
+#include "runtime/src/Checkpoint.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+namespace myelin::rt {
+
+void fillBatch(const ModelInfo &info, BufferSet &buffers, const Dataset &data,
+               const std::vector<int64_t> &order, int64_t first,
+               int64_t count) {
+  float *input = buffers.f32(info.input);
+  int32_t *labels = buffers.i32(info.label);
+  int64_t dim = info.featureDim;
+  for (int64_t r = 0; r < count; ++r) {
+    int64_t sample = order[first + r];
+    data.fillRow(sample, input + r * dim);
+    labels[r] = data.labels[sample];
+  }
+  if (count < info.batch) {
+    std::memset(input + count * dim, 0,
+                sizeof(float) * (info.batch - count) * dim);
+    std::memset(labels + count, 0, sizeof(int32_t) * (info.batch - count));
+  }
+}
+
+void fillHyper(const ModelInfo &info, BufferSet &buffers, float lr, int64_t t) {
+  const myelin_rt_model_desc *m = info.desc;
+  float *h = buffers.f32(info.hyper);
+  double step = static_cast<double>(t);
+  h[MYELIN_RT_HYPER_LR] = lr;
+  h[MYELIN_RT_HYPER_BETA1] = m->beta1;
+  h[MYELIN_RT_HYPER_BETA2] = m->beta2;
+  h[MYELIN_RT_HYPER_EPS] = m->eps;
+  h[MYELIN_RT_HYPER_WEIGHT_DECAY] = m->weight_decay;
+  h[MYELIN_RT_HYPER_BIAS_CORR1] =
+      static_cast<float>(1.0 / (1.0 - std::pow(double(m->beta1), step)));
+  h[MYELIN_RT_HYPER_BIAS_CORR2] =
+      static_cast<float>(1.0 / (1.0 - std::pow(double(m->beta2), step)));
+  h[MYELIN_RT_HYPER_STEP] = static_cast<float>(step);
+}
+
+std::vector<int64_t> shuffledOrder(int64_t n, Rng &rng) {
+  std::vector<int64_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  for (int64_t i = n - 1; i > 0; --i)
+    std::swap(order[i], order[rng.below(static_cast<uint64_t>(i) + 1)]);
+  return order;
+}
+
+EvalResult evaluate(const ModelInfo &info, BufferSet &buffers,
+                    const Dataset &data) {
+  EvalResult result;
+  std::vector<int64_t> order(data.count);
+  std::iota(order.begin(), order.end(), 0);
+  int64_t batch = info.batch, classes = info.numClasses;
+  double lossSum = 0.0;
+  int64_t correct = 0;
+  for (int64_t first = 0; first < data.count; first += batch) {
+    int64_t count = std::min(batch, data.count - first);
+    fillBatch(info, buffers, data, order, first, count);
+    info.desc->eval_step(buffers.data());
+    const float *logits = buffers.f32(info.logits);
+    const float *sampleLoss = buffers.f32(info.sampleLoss);
+    for (int64_t r = 0; r < count; ++r) {
+      lossSum += sampleLoss[r];
+      const float *row = logits + r * classes;
+      int64_t best = 0;
+      for (int64_t c = 1; c < classes; ++c)
+        if (row[c] > row[best])
+          best = c;
+      correct += best == data.labels[order[first + r]];
+    }
+  }
+  result.count = data.count;
+  if (data.count > 0) {
+    result.loss = lossSum / data.count;
+    result.accuracy = static_cast<double>(correct) / data.count;
+  }
+  return result;
+}
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+/// State of the loop that evaluation and summaries need.
+struct LoopState {
+  int64_t t = 0;       ///< global step counter
+  int64_t epoch = 0;   ///< 1-based epoch of this run
+  int64_t epochs = 0;  ///< epochs this run will touch
+  double lossSum = 0.0; ///< train losses since the last summary line
+  int64_t lossCount = 0;
+  int64_t lastSummaryStep = -1;
+};
+
+/// Evaluates (unless --no-eval) and prints one summary line.
+std::string summarize(RunContext &ctx, Progress &progress, LoopState &s) {
+  if (s.lastSummaryStep == s.t)
+    return "";
+  s.lastSummaryStep = s.t;
+  std::string line = formatString(
+      "epoch %lld/%lld  step %lld  train loss %.4f", (long long)s.epoch,
+      (long long)s.epochs, (long long)s.t,
+      s.lossCount ? s.lossSum / s.lossCount : 0.0);
+  s.lossSum = 0.0;
+  s.lossCount = 0;
+  if (!ctx.opts.noEval) {
+    EvalResult r = evaluate(ctx.info, ctx.buffers, ctx.test);
+    line += formatString("  test loss %.4f  test accuracy %.4f", r.loss,
+                         r.accuracy);
+    progress.setAccuracy(r.accuracy);
+    if (std::string err =
+            ctx.log.logEval("test", s.t, s.epoch, r.loss, r.accuracy);
+        !err.empty())
+      return err;
+  }
+  progress.clear();
+  ctx.out << line << '\n' << std::flush;
+  return "";
+}
+} // namespace
+
+std::string runTraining(RunContext &ctx) {
+  const ModelInfo &info = ctx.info;
+  int64_t batch = info.batch;
+  int64_t stepsPerEpoch = ctx.train.count / batch;
+  if (stepsPerEpoch < 1)
+    return "the training set has " + std::to_string(ctx.train.count) +
+           " samples, fewer than one batch of " + std::to_string(batch);
+  int64_t totalSteps =
+      ctx.opts.steps > 0 ? ctx.opts.steps : ctx.epochs * stepsPerEpoch;
+  LoopState s;
+  s.t = ctx.startStep;
+  s.epochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch;
+
+  Progress::Style style = Progress::Style::None;
+  if (!ctx.opts.quiet && ctx.opts.progress != ProgressMode::Never)
+    style = ctx.opts.progress == ProgressMode::Always || ctx.errIsTty
+                ? Progress::Style::Live
+                : Progress::Style::Plain;
+  Progress progress(style, ctx.err);
+  progress.start(totalSteps, stepsPerEpoch, s.epochs, batch);
+
+  Rng shuffle(ctx.seed, RngStream::Shuffle);
+  int64_t runStep = 0;
+  Clock::time_point runStart = Clock::now();
+  for (s.epoch = 1; s.epoch <= s.epochs; ++s.epoch) {
+    std::vector<int64_t> order = shuffledOrder(ctx.train.count, shuffle);
+    for (int64_t k = 0; k < stepsPerEpoch && runStep < totalSteps; ++k) {
+      fillBatch(info, ctx.buffers, ctx.train, order, k * batch, batch);
+      ++s.t;
+      ++runStep;
+      fillHyper(info, ctx.buffers, ctx.lr, s.t);
+      Clock::time_point before = Clock::now();
+      info.desc->train_step(ctx.buffers.data());
+      double stepMs =
+          std::chrono::duration<double, std::milli>(Clock::now() - before)
+              .count();
+      float loss = ctx.buffers.f32(info.loss)[0];
+      if (std::string err =
+              ctx.log.logStep(s.t, s.epoch, loss, ctx.lr, stepMs);
+          !err.empty())
+        return err;
+      if (!std::isfinite(loss)) {
+        progress.clear();
+        return formatString("non-finite training loss (%g) at step %lld "
+                            "(epoch %lld, batch %lld of %lld); try a "
+                            "smaller --lr",
+                            static_cast<double>(loss), (long long)s.t,
+                            (long long)s.epoch, (long long)k + 1,
+                            (long long)stepsPerEpoch);
+      }
+      s.lossSum += loss;
+      ++s.lossCount;
+      progress.step(runStep, s.epoch, k + 1, loss);
+      bool epochEnd = k + 1 == stepsPerEpoch || runStep == totalSteps;
+      if (ctx.opts.evalEvery > 0 && !ctx.opts.noEval && !epochEnd &&
+          runStep % ctx.opts.evalEvery == 0)
+        if (std::string err = summarize(ctx, progress, s); !err.empty())
+          return err;
+    }
+    if (std::string err = summarize(ctx, progress, s); !err.empty())
+      return err;
+    if (!ctx.opts.savePath.empty())
+      if (std::string err = saveCheckpoint(ctx.opts.savePath, info,
+                                           ctx.buffers, s.t);
+          !err.empty())
+        return err;
+  }
+  progress.clear();
+  double seconds =
+      std::chrono::duration<double>(Clock::now() - runStart).count();
+  ctx.out << formatString("trained %lld steps in %.2f s (%.0f samples/s)",
+                          (long long)runStep, seconds,
+                          seconds > 0 ? runStep * batch / seconds : 0.0)
+          << '\n'
+          << std::flush;
+  return "";
+}
+
+} // namespace myelin::rt

@@ -1,0 +1,27 @@
+# -*- Python -*-
+# lit configuration for Myelin's IR and end-to-end tests (after MLIR's
+# examples/standalone/test/lit.cfg.py).
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "MYELIN"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".nn"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.myelin_obj_root, "tests", "lit")
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%examples", os.path.join(config.myelin_src_root, "examples")))
+config.substitutions.append(("%fashion_mnist", "/usr/share/datasets/fashion-mnist"))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.myelin_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["myelinc", "myelin-opt"], tool_dirs)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.myelin_tools_dir, append_path=True)

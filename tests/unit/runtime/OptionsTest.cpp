@@ -1,0 +1,121 @@
+//===- OptionsTest.cpp - Tests of the command-line parser -----------------===//
+//
+// Every flag in both `--flag value` and `--flag=value` form, and the error
+// for each kind of bad input, which must name the flag and the value.
+//===----------------------------------------------------------------------===//
+
+#include "runtime/src/Options.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+using namespace myelin::rt;
+
+namespace {
+std::string parse(std::vector<std::string> args, Options &opts) {
+  args.insert(args.begin(), "prog");
+  std::vector<char *> argv;
+  for (std::string &s : args)
+    argv.push_back(s.data());
+  argv.push_back(nullptr);
+  return parseOptions(static_cast<int>(args.size()), argv.data(), opts);
+}
+
+std::string parseError(std::vector<std::string> args) {
+  Options opts;
+  return parse(std::move(args), opts);
+}
+} // namespace
+
+TEST(OptionsTest, DefaultsDeferToTheSpec) {
+  Options o;
+  ASSERT_EQ(parse({}, o), "");
+  EXPECT_EQ(o.epochs, -1);
+  EXPECT_EQ(o.steps, -1);
+  EXPECT_LT(o.lr, 0);
+  EXPECT_FALSE(o.hasSeed);
+  EXPECT_EQ(o.progress, ProgressMode::Auto);
+  EXPECT_EQ(o.gradcheckSamples, 6);
+  EXPECT_EQ(o.gradcheckEps, 1e-2);
+}
+
+TEST(OptionsTest, ParsesEveryFlag) {
+  Options o;
+  ASSERT_EQ(parse({"--epochs", "3", "--steps=100", "--lr", "1e-3",
+                   "--seed=18446744073709551615", "--data", "synthetic",
+                   "--log=run.jsonl", "--eval-every", "50", "--no-eval",
+                   "--progress=never", "--save", "a.ckpt", "--load", "b.ckpt",
+                   "--gradcheck", "--gradcheck-samples", "9",
+                   "--gradcheck-eps=0.001", "--gradcheck-tol", "0.05",
+                   "--quiet", "--help", "--lr=-0"},
+                  o),
+            "");
+  EXPECT_EQ(o.epochs, 3);
+  EXPECT_EQ(o.steps, 100);
+  EXPECT_EQ(o.lr, 0.0);
+  EXPECT_TRUE(o.hasSeed);
+  EXPECT_EQ(o.seed, 18446744073709551615ull);
+  EXPECT_EQ(o.data, "synthetic");
+  EXPECT_EQ(o.logPath, "run.jsonl");
+  EXPECT_EQ(o.evalEvery, 50);
+  EXPECT_TRUE(o.noEval);
+  EXPECT_EQ(o.progress, ProgressMode::Never);
+  EXPECT_EQ(o.savePath, "a.ckpt");
+  EXPECT_EQ(o.loadPath, "b.ckpt");
+  EXPECT_TRUE(o.gradcheck);
+  EXPECT_EQ(o.gradcheckSamples, 9);
+  EXPECT_EQ(o.gradcheckEps, 0.001);
+  EXPECT_EQ(o.gradcheckTol, 0.05);
+  EXPECT_TRUE(o.quiet);
+  EXPECT_TRUE(o.help);
+}
+
+TEST(OptionsTest, ReportsBadInput) {
+  const std::pair<std::vector<std::string>, const char *> cases[] = {
+      {{"--epochs", "-3"},
+       "invalid value '-3' for --epochs: expected an integer >= 1"},
+      {{"--epochs=0"}, "invalid value '0' for --epochs"},
+      {{"--epochs", "2.5"}, "invalid value '2.5' for --epochs"},
+      {{"--steps", "99999999999999999999"},
+       "invalid value '99999999999999999999' for --steps: expected an "
+       "integer >= 1 (value out of range)"},
+      {{"--lr", "abc"}, "invalid value 'abc' for --lr: expected a number >= 0"},
+      {{"--lr", "-0.1"}, "invalid value '-0.1' for --lr"},
+      {{"--lr", "1e-3x"}, "invalid value '1e-3x' for --lr"},
+      {{"--lr", "nan"}, "invalid value 'nan' for --lr"},
+      {{"--lr", "1e999"}, "invalid value '1e999' for --lr"},
+      {{"--lr="}, "invalid value '' for --lr"},
+      {{"--seed", "-1"}, "invalid value '-1' for --seed"},
+      {{"--seed", "18446744073709551616"},
+       "invalid value '18446744073709551616' for --seed"},
+      {{"--gradcheck-eps", "0"},
+       "invalid value '0' for --gradcheck-eps: expected a number > 0"},
+      {{"--progress", "sometimes"},
+       "invalid value 'sometimes' for --progress: expected one of auto, "
+       "always, never"},
+      {{"--data="}, "invalid value '' for --data: expected a non-empty path"},
+      {{"--epochs"}, "missing value for --epochs"},
+      {{"--log", "--quiet"}, "missing value for --log"},
+      {{"--frobnicate"}, "unknown flag '--frobnicate'"},
+      {{"--frobnicate=1"}, "unknown flag '--frobnicate'"},
+      {{"-x"}, "unknown flag '-x'"},
+      {{"extra"}, "unexpected argument 'extra'"},
+      {{"--quiet=yes"}, "flag --quiet takes no value, found 'yes'"},
+  };
+  for (const auto &[args, message] : cases) {
+    std::string err = parseError(args);
+    EXPECT_EQ(err.rfind(message, 0), 0u)
+        << "args: " << args[0] << "\nerror: " << err;
+  }
+}
+
+TEST(OptionsTest, UsageListsFlags) {
+  std::string usage = usageText("mlp", "mlp");
+  for (const char *flag :
+       {"--epochs", "--steps", "--lr", "--seed", "--data", "--log",
+        "--eval-every", "--no-eval", "--progress", "--save", "--load",
+        "--gradcheck", "--gradcheck-samples", "--gradcheck-eps",
+        "--gradcheck-tol", "--quiet", "--help"})
+    EXPECT_NE(usage.find(flag), std::string::npos) << flag;
+}

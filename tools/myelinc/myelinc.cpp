@@ -1,0 +1,248 @@
+//===- myelinc.cpp - The Myelin compiler driver -----------------*- C++ -*-===//
+//
+// `myelinc model.nn -o train` parses a spec, emits nn, runs the training
+// pipeline (passes/Pipelines.cpp), generates native code for the host and
+// links it with the runtime into a training executable. `--emit=<phase>`
+// prints the IR of any phase instead; MLIR's pass-manager flags
+// (--mlir-print-ir-after-all, --mlir-timing, ...) apply to the pipeline.
+//===----------------------------------------------------------------------===//
+
+#include "codegen/ObjectEmitter.h"
+#include "frontend/MLIRGen.h"
+#include "frontend/Parser.h"
+#include "passes/Pipelines.h"
+#include "tools/Registration.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace mlir;
+using myelin::Phase;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory clCategory("myelinc options");
+
+static cl::opt<std::string> clInput(cl::Positional, cl::desc("<model.nn>"),
+                                    cl::Required, cl::cat(clCategory));
+static cl::opt<std::string> clOutput("o", cl::desc("Output file"),
+                                     cl::value_desc("path"), cl::init(""),
+                                     cl::cat(clCategory));
+
+namespace {
+/// What myelinc writes: the IR of a pipeline phase, or native code.
+enum class Emit { NN, NNTrain, Linalg, Loops, LLVMDialect, LLVMIR, Asm, Obj, Descriptor, Exe };
+} // namespace
+
+static cl::opt<Emit> clEmit(
+    "emit", cl::desc("What to produce (default: a training executable)"),
+    cl::values(
+        clEnumValN(Emit::NN, "nn", "the nn IR as the frontend emits it"),
+        clEnumValN(Emit::NNTrain, "nn-train",
+                   "nn after gradient generation and optimizer lowering"),
+        clEnumValN(Emit::Linalg, "linalg", "linalg on tensors, fused"),
+        clEnumValN(Emit::Loops, "loops", "bufferized loops"),
+        clEnumValN(Emit::LLVMDialect, "llvm-mlir", "the LLVM dialect"),
+        clEnumValN(Emit::LLVMIR, "llvm", "optimized LLVM IR of the kernels"),
+        clEnumValN(Emit::Asm, "asm", "host assembly of the kernels"),
+        clEnumValN(Emit::Obj, "obj", "an object file of the kernels"),
+        clEnumValN(Emit::Descriptor, "descriptor",
+                   "the C model descriptor the runtime reads"),
+        clEnumValN(Emit::Exe, "exe", "a training executable")),
+    cl::init(Emit::Exe), cl::cat(clCategory));
+static cl::opt<std::string> clOptimizer(
+    "optimizer", cl::desc("Override the spec's optimizer (sgd, adam, adamw)"),
+    cl::init(""), cl::cat(clCategory));
+static cl::opt<std::string> clRuntimeLib(
+    "runtime-lib", cl::desc("Path of libmyelin_runtime.a"), cl::init(""),
+    cl::cat(clCategory));
+
+namespace {
+
+[[noreturn]] void fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "myelinc") << message << "\n";
+  std::exit(1);
+}
+
+/// Finds the runtime library: --runtime-lib, next to the installed tool
+/// (<prefix>/lib), or the build tree.
+std::string findRuntime(const char *argv0, std::string &include) {
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&findRuntime));
+  llvm::SmallString<256> prefix(llvm::sys::path::parent_path(
+      llvm::sys::path::parent_path(exe)));
+  llvm::SmallString<256> installed(prefix), installedInclude(prefix);
+  llvm::sys::path::append(installed, "lib", "libmyelin_runtime.a");
+  llvm::sys::path::append(installedInclude, "include");
+  include = MYELIN_SOURCE_DIR "/runtime/include";
+  if (!clRuntimeLib.empty())
+    return clRuntimeLib;
+  if (llvm::sys::fs::exists(installed) &&
+      llvm::sys::fs::exists(installedInclude + "/myelin/runtime.h")) {
+    include = installedInclude.str().str();
+    return installed.str().str();
+  }
+  return MYELIN_BUILD_LIB_DIR "/libmyelin_runtime.a";
+}
+
+void printModule(ModuleOp module, llvm::StringRef path) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path.empty() ? "-" : path, ec,
+                           llvm::sys::fs::OF_Text);
+  if (ec)
+    fail("cannot open '" + path + "': " + ec.message());
+  module.print(out.os());
+  out.os() << "\n";
+  out.keep();
+}
+
+std::optional<Phase> phaseOf(Emit emit) {
+  switch (emit) {
+  case Emit::NN: return Phase::NN;
+  case Emit::NNTrain: return Phase::NNTrain;
+  case Emit::Linalg: return Phase::Linalg;
+  case Emit::Loops: return Phase::Loops;
+  default: return std::nullopt;
+  }
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  cl::ParseCommandLineOptions(argc, argv,
+                              "Myelin: compile a model spec into a native "
+                              "training executable\n");
+
+  // Read the spec.
+  auto fileOrErr = llvm::MemoryBuffer::getFileOrSTDIN(clInput, /*IsText=*/false,
+                                                      /*RequiresNullTerminator=*/true);
+  if (std::error_code ec = fileOrErr.getError())
+    fail("cannot read '" + clInput + "': " + ec.message());
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(*fileOrErr), llvm::SMLoc());
+
+  DialectRegistry registry;
+  myelin::registerAllDialects(registry);
+  MLIRContext context(registry);
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+
+  std::unique_ptr<myelin::frontend::ModuleAST> ast =
+      myelin::frontend::parseModule(sourceMgr, sourceMgr.getMainFileID());
+  if (!ast)
+    return 1;
+  OwningOpRef<ModuleOp> module =
+      myelin::frontend::mlirGen(context, *ast, sourceMgr);
+  if (!module)
+    return 1;
+
+  // Run the pipeline up to the requested phase.
+  std::optional<Phase> stop = phaseOf(clEmit);
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return 1;
+  DefaultTimingManager timing;
+  applyDefaultTimingManagerCLOptions(timing);
+  TimingScope timingScope = timing.getRootScope();
+  pm.enableTiming(timingScope);
+  myelin::buildTrainingPipeline(pm, stop.value_or(Phase::LLVMDialect),
+                                clOptimizer);
+  if (failed(pm.run(*module)))
+    return 1;
+  if (stop || clEmit == Emit::LLVMDialect) {
+    printModule(*module, clOutput);
+    return 0;
+  }
+
+  std::string sourcePath = clInput;
+  if (clEmit == Emit::Descriptor) {
+    auto text = myelin::emitModelDescriptor(*module, sourcePath);
+    if (!text)
+      fail(llvm::toString(text.takeError()));
+    std::error_code ec;
+    llvm::ToolOutputFile out(clOutput.empty() ? "-" : clOutput.getValue(), ec,
+                             llvm::sys::fs::OF_Text);
+    if (ec)
+      fail("cannot open '" + clOutput + "': " + ec.message());
+    out.os() << *text;
+    out.keep();
+    return 0;
+  }
+
+  // Native code.
+  auto tm = myelin::createHostTargetMachine();
+  if (!tm)
+    fail(llvm::toString(tm.takeError()));
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = myelin::translateAndOptimize(*module, llvmContext, **tm);
+  if (!llvmModule)
+    fail(llvm::toString(llvmModule.takeError()));
+  switch (clEmit) {
+  case Emit::LLVMIR: {
+    std::error_code ec;
+    llvm::ToolOutputFile out(clOutput.empty() ? "-" : clOutput.getValue(), ec,
+                             llvm::sys::fs::OF_Text);
+    if (ec)
+      fail("cannot open '" + clOutput + "': " + ec.message());
+    (*llvmModule)->print(out.os(), nullptr);
+    out.keep();
+    return 0;
+  }
+  case Emit::Asm:
+  case Emit::Obj:
+    if (auto err = myelin::emitCode(**llvmModule, **tm,
+                                    clOutput.empty() ? "-" : clOutput.getValue(),
+                                    clEmit == Emit::Asm))
+      fail(llvm::toString(std::move(err)));
+    return 0;
+  default:
+    break;
+  }
+
+  // A training executable: kernels + descriptor + runtime.
+  std::string output = clOutput.empty() ? "a.out" : clOutput.getValue();
+  llvm::SmallString<128> objPath, descPath;
+  if (auto ec = llvm::sys::fs::createTemporaryFile("myelin-kernels", "o", objPath))
+    fail("cannot create a temporary file: " + ec.message());
+  llvm::FileRemover objRemover(objPath);
+  if (auto ec = llvm::sys::fs::createTemporaryFile("myelin-model", "c", descPath))
+    fail("cannot create a temporary file: " + ec.message());
+  llvm::FileRemover descRemover(descPath);
+
+  if (auto err = myelin::emitCode(**llvmModule, **tm, objPath, false))
+    fail(llvm::toString(std::move(err)));
+  auto text = myelin::emitModelDescriptor(*module, sourcePath);
+  if (!text)
+    fail(llvm::toString(text.takeError()));
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(descPath, ec);
+    if (ec)
+      fail("cannot write '" + descPath + "': " + ec.message());
+    os << *text;
+  }
+  std::string include;
+  std::string runtime = findRuntime(argv[0], include);
+  auto clang = llvm::sys::findProgramByName("clang++-19");
+  std::string clangPath = clang ? *clang : MYELIN_CLANG;
+  if (auto err = myelin::linkExecutable(clangPath, objPath, descPath, runtime,
+                                        include, output))
+    fail(llvm::toString(std::move(err)));
+  return 0;
+}
