@@ -105,12 +105,12 @@ FailureOr<int64_t> MLIRGenImpl::getInt(const Expr &expr, StringRef what,
     error(expr.loc) << what << " must be an integer";
     return failure();
   }
-  if (expr.number < min || expr.number > 9.0e15) {
+  if (expr.intValue < min) {
     error(expr.loc) << what << " must be at least " << min << ", got "
-                    << static_cast<int64_t>(expr.number);
+                    << expr.intValue;
     return failure();
   }
-  return static_cast<int64_t>(expr.number);
+  return expr.intValue;
 }
 
 FailureOr<double> MLIRGenImpl::getNumber(const Expr &expr, StringRef what) {
@@ -388,10 +388,8 @@ FailureOr<Value> MLIRGenImpl::genLinear(const Expr &call, ArrayRef<Value> args) 
 //===----------------------------------------------------------------------===//
 
 LogicalResult MLIRGenImpl::genTrain(const TrainAST &ast) {
-  llvm::StringSet<> seen;
+  // The parser has rejected duplicate settings already.
   for (const SettingAST &s : ast.settings) {
-    if (!seen.insert(s.key).second)
-      return error(s.loc) << "duplicate train setting '" << s.key << "'";
     const Expr &v = *s.value;
     if (s.key == "batch") {
       FailureOr<int64_t> n = getInt(v, "batch", 1);
@@ -513,13 +511,7 @@ OwningOpRef<ModuleOp> MLIRGenImpl::gen(const ModuleAST &ast) {
   builder.setInsertionPointToStart(func.addEntryBlock());
 
   for (const StmtAST &stmt : ast.model.stmts) {
-    auto prev = symbols.find(stmt.name);
-    if (prev != symbols.end()) {
-      error(stmt.nameLoc) << "redefinition of '" << stmt.name << "'";
-      emitRemark(loc(prev->second.second)) << "'" << stmt.name
-                                           << "' was first defined here";
-      return nullptr;
-    }
+    // The parser has rejected redefinitions already.
     stmtName = stmt.name;
     stmtParamCount = 0;
     Value value;

@@ -113,22 +113,28 @@ LogicalResult GenerateGradientsPass::generate(func::FuncOp model) {
   for (Operation &op : body.without_terminator())
     if (!isDeclaration(&op))
       forward.push_back(&op);
+  // Values whose gradient cannot be built because a consumer has no rule:
+  // followed further so that every op without a rule is reported at once.
+  DenseSet<Value> unreachable;
   bool missingRule = false;
   for (Operation *op : llvm::reverse(forward)) {
     SmallVector<Value> resultGrads;
-    bool needed = false;
+    bool needed = false, blocked = false;
     for (Value result : op->getResults()) {
       resultGrads.push_back(grads.lookup(result));
       needed |= static_cast<bool>(resultGrads.back());
+      blocked |= unreachable.contains(result);
     }
-    if (!needed)
+    if (!needed && !blocked)
       continue;
     auto diff = dyn_cast<DifferentiableOpInterface>(op);
     if (!diff) {
-      // Keep going so that every op without a rule is reported at once.
       op->emitError() << "'" << op->getName()
                       << "' has no gradient rule, but the loss depends on it";
       missingRule = true;
+    }
+    if (!diff || missingRule) {
+      unreachable.insert(op->operand_begin(), op->operand_end());
       continue;
     }
     SmallVector<Value> operandGrads;

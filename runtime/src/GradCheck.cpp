@@ -20,10 +20,16 @@
 //    grad_step's; without an eval_step, grad_step's LOSS is used.
 //  - n is the central difference (L(p+eps) - L(p-eps)) / 2eps. If that
 //    misses the tolerance, the central and both one-sided differences at
-//    eps/10 are tried too and the closest counts: a ReLU kink (a sample's
-//    pre-activation crossing 0) within eps of p is common for hidden biases,
-//    and then only a smaller step, or the one-sided slope on the kink-free
-//    side, measures the derivative at p itself.
+//    eps/10, then at eps/100, are tried too and the closest counts: a ReLU
+//    kink (a sample's pre-activation crossing 0) within eps of p is common
+//    for hidden biases, and then only a smaller step, or the one-sided slope
+//    on the kink-free side, measures the derivative at p itself.
+//
+// Measured on a float32 784-128-10 ReLU MLP over 100 seeds, correct
+// gradients stay below ~2e-2 (the worst cases are absolute errors of ~2e-5
+// on gradients of ~2e-4, hence the default tolerance 3e-2), while a
+// hidden-bias gradient 10% too large measures ~5e-2 and a missing ReLU mask
+// measures 1.
 //===----------------------------------------------------------------------===//
 
 #include "runtime/src/Train.h"
@@ -144,6 +150,8 @@ EntryResult checkEntry(float &value, double a, double baseLoss, float eps,
   differences(eps, /*oneSided=*/false);
   if (!(best.err <= tol))
     differences(eps / 10, /*oneSided=*/true);
+  if (!(best.err <= tol))
+    differences(eps / 100, /*oneSided=*/true);
   return best;
 }
 } // namespace

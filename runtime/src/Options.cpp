@@ -199,7 +199,7 @@ std::string usageText(const std::string &prog, const char *modelName) {
          "  --gradcheck-samples N  entries checked per parameter (default 6)\n"
          "  --gradcheck-eps X      finite-difference step (default 1e-2)\n"
          "  --gradcheck-tol X      max |a-n| / max(|a|+|n|, 1e-3) (default "
-         "1e-2)\n"
+         "3e-2)\n"
          "  --quiet                no progress output (summary still printed)\n"
          "  --help                 show this help\n";
 }

@@ -33,7 +33,9 @@ struct Options {
   bool gradcheck = false;       ///< --gradcheck
   int64_t gradcheckSamples = 6; ///< --gradcheck-samples N (>= 1)
   double gradcheckEps = 1e-2;   ///< --gradcheck-eps X (> 0)
-  double gradcheckTol = 1e-2;   ///< --gradcheck-tol X (> 0)
+  /// --gradcheck-tol X (> 0). Correct float32 ReLU MLPs measure up to ~2e-2
+  /// (see GradCheck.cpp); a gradient 10% off measures ~5e-2.
+  double gradcheckTol = 3e-2;
   bool quiet = false;           ///< --quiet
   bool help = false;            ///< --help / -h
 };

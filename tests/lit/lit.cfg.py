@@ -3,6 +3,7 @@
 # examples/standalone/test/lit.cfg.py).
 
 import os
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -20,6 +21,7 @@ config.substitutions.append(("%fashion_mnist", "/usr/share/datasets/fashion-mnis
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
+config.substitutions.append(("%python", sys.executable))
 
 tool_dirs = [config.myelin_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["myelinc", "myelin-opt"], tool_dirs)

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Checks a training run's JSON-lines log (--log FILE) against expectations.
+
+Usage: check_log.py LOG [--loss-drop R] [--min-accuracy A] [--steps N]
+  --loss-drop R     mean loss of the last 10 steps <= R * mean of the first 10
+  --min-accuracy A  the last evaluation's accuracy >= A
+  --steps N         exactly N step records
+Exits 1 with a message naming the failed expectation and the values found.
+"""
+import argparse
+import json
+import math
+import sys
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("log")
+    ap.add_argument("--loss-drop", type=float)
+    ap.add_argument("--min-accuracy", type=float)
+    ap.add_argument("--steps", type=int)
+    args = ap.parse_args()
+
+    steps, evals = [], []
+    with open(args.log) as f:
+        for n, line in enumerate(f, 1):
+            rec = json.loads(line)
+            (steps if rec.get("type") == "step" else evals).append(rec)
+    losses = [r["loss"] for r in steps]
+    if not losses or not all(math.isfinite(x) for x in losses):
+        sys.exit(f"FAIL: no steps or non-finite losses in {args.log}")
+    first = sum(losses[:10]) / len(losses[:10])
+    last = sum(losses[-10:]) / len(losses[-10:])
+    print(f"steps {len(steps)}  first-10 loss {first:.4f}  last-10 loss {last:.4f}")
+    ok = True
+    if args.steps is not None and len(steps) != args.steps:
+        print(f"FAIL: expected {args.steps} steps, found {len(steps)}")
+        ok = False
+    if args.loss_drop is not None and not last <= args.loss_drop * first:
+        print(f"FAIL: loss fell from {first:.4f} to {last:.4f}, "
+              f"expected at most {args.loss_drop} x")
+        ok = False
+    if args.min_accuracy is not None:
+        if not evals:
+            print("FAIL: no evaluation record")
+            ok = False
+        else:
+            acc = evals[-1]["accuracy"]
+            print(f"final accuracy {acc:.4f}")
+            if not acc >= args.min_accuracy:
+                print(f"FAIL: accuracy {acc:.4f} < {args.min_accuracy}")
+                ok = False
+    print("PASS" if ok else "FAILED")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
