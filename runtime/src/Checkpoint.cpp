@@ -68,15 +68,15 @@ std::string saveCheckpoint(const std::string &path, const ModelInfo &info,
   std::FILE *f = std::fopen(tmp.c_str(), "wb");
   if (!f)
     return "cannot create checkpoint " + tmp + ": " + errnoText();
-  bool ok = writeAll(f, lengthBytes, 8) &&
-            writeAll(f, header.data(), header.size());
+  bool ok =
+      writeAll(f, lengthBytes, 8) && writeAll(f, header.data(), header.size());
   for (size_t k = 0; ok && k < info.stateBuffers.size(); ++k) {
     int i = info.stateBuffers[k];
     ok = writeAll(f, buffers.data()[i], buffers.bytes(i));
   }
   ok = ok && std::fflush(f) == 0 && fsync(fileno(f)) == 0;
-  std::string err = ok ? "" : "cannot write checkpoint " + tmp + ": " +
-                                  errnoText();
+  std::string err =
+      ok ? "" : "cannot write checkpoint " + tmp + ": " + errnoText();
   if (std::fclose(f) != 0 && err.empty())
     err = "cannot write checkpoint " + tmp + ": " + errnoText();
   if (err.empty() && std::rename(tmp.c_str(), path.c_str()) != 0)
@@ -178,7 +178,7 @@ std::string loadCheckpoint(const std::string &path, const ModelInfo &info,
   for (int k = 0; k < 8; ++k)
     headerSize |= uint64_t(lengthBytes[k]) << (8 * k);
   if (headerSize > fileSize - 8 || headerSize > kMaxHeaderBytes)
-    return path + ": corrupt checkpoint: header length " +
+    return path + ": truncated or corrupt checkpoint: header length " +
            std::to_string(headerSize) + " exceeds the file size of " +
            std::to_string(fileSize) + " bytes";
   std::string header(headerSize, '\0');
@@ -199,8 +199,7 @@ std::string loadCheckpoint(const std::string &path, const ModelInfo &info,
       JsonValue number;
       number.kind = JsonValue::Kind::Number;
       number.text = s->kind == JsonValue::Kind::String ? s->text : "";
-      if (number.text.empty() || number.text[0] == '-' ||
-          !number.asInt64(step))
+      if (number.text.empty() || number.text[0] == '-' || !number.asInt64(step))
         return path + ": metadata step is not a non-negative integer string";
     }
   }
@@ -227,8 +226,8 @@ std::string loadCheckpoint(const std::string &path, const ModelInfo &info,
       return path + ": missing tensor '" + std::string(b.name) + "' (" +
              dtypeName(b.dtype) + " " + formatShape(b) + ")";
     uint64_t begin = 0;
-    if (std::string err = checkEntry(path, b, *entry, buffers.bytes(i),
-                                     dataSize, begin);
+    if (std::string err =
+            checkEntry(path, b, *entry, buffers.bytes(i), dataSize, begin);
         !err.empty())
       return err;
     begins.push_back(begin);

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <unistd.h>
@@ -112,7 +113,7 @@ std::string readIdx(const std::string &path, uint32_t magic, IdxFile &out) {
     out.dims.push_back(v);
     dimText += (d ? " x " : "") + std::to_string(v);
     if (v == 0)
-      return path + ": dimension " + std::to_string(d) + " is 0";
+      return path + ": dimension " + std::to_string(d) + " is 0, expected >= 1";
     // Cap the promised size at 2^40 bytes; checking before multiplying keeps
     // the product from overflowing.
     if (v > (uint64_t(1) << 40) / total)
@@ -135,18 +136,17 @@ std::string readIdx(const std::string &path, uint32_t magic, IdxFile &out) {
 }
 
 /// Picks `<dir>/<name>` or, if that does not exist, `<dir>/<name>.gz`.
-static std::string findDataFile(const std::string &dir,
-                                const std::string &name, std::string &path) {
-  std::string base = dir.empty() || dir.back() == '/' ? dir + name
-                                                       : dir + "/" + name;
+static std::string findDataFile(const std::string &dir, const std::string &name,
+                                std::string &path) {
+  std::string base =
+      dir.empty() || dir.back() == '/' ? dir + name : dir + "/" + name;
   for (const std::string &candidate : {base, base + ".gz"}) {
     if (access(candidate.c_str(), F_OK) == 0) {
       path = candidate;
       return "";
     }
   }
-  return "missing data file: neither " + base + " nor " + base +
-         ".gz exists";
+  return "missing data file: neither " + base + " nor " + base + ".gz exists";
 }
 
 std::string loadIdxSplit(const std::string &dir, const std::string &prefix,
@@ -175,9 +175,9 @@ std::string loadIdxSplit(const std::string &dir, const std::string &prefix,
            std::to_string(labels.dims[0]) + " labels";
   int64_t pixels = images.dims[1] * images.dims[2];
   if (pixels != featureDim)
-    return imagesPath + ": images are " + std::to_string(images.dims[1]) +
-           "x" + std::to_string(images.dims[2]) + " = " +
-           std::to_string(pixels) + " features, but the model's input has " +
+    return imagesPath + ": images are " + std::to_string(images.dims[1]) + "x" +
+           std::to_string(images.dims[2]) + " = " + std::to_string(pixels) +
+           " features, but the model's input has " +
            std::to_string(featureDim) + " features per sample";
   out.count = images.dims[0];
   out.dim = featureDim;
@@ -199,9 +199,16 @@ void makeSynthetic(uint64_t seed, int64_t featureDim, int64_t numClasses,
                    int64_t trainCount, int64_t testCount, Dataset &train,
                    Dataset &test) {
   Rng rng(seed, RngStream::Data);
+  // Centers ~ N(0, 1) per feature would sit ~sqrt(2 * featureDim) apart, so
+  // far that any model scores 100% for realistic feature counts. Scaling by
+  // 2 / sqrt(featureDim) fixes the expected distance between two centers at
+  // 2 * sqrt(2) whatever the dimension: against the 0.5 * N(0, 1) noise,
+  // softmax regression reaches ~98% (16 features, 4 classes) and a
+  // 784-128-10 MLP ~94% (3 epochs), so a broken training loop shows.
+  double spread = 2.0 / std::sqrt(static_cast<double>(featureDim));
   std::vector<float> centers(numClasses * featureDim);
   for (float &c : centers)
-    c = rng.normal();
+    c = static_cast<float>(rng.normal() * spread);
   auto sample = [&](Dataset &d, int64_t count) {
     d = Dataset();
     d.count = count;

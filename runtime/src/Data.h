@@ -51,7 +51,8 @@ std::string loadIdxSplit(const std::string &dir, const std::string &prefix,
                          Dataset &out);
 
 /// Deterministic Gaussian clusters from the Data stream of `seed`: one center
-/// ~ N(0, 1) per class and feature, sample = center[label] + 0.5 * N(0, 1).
+/// per class with features ~ N(0, 1) * 2 / sqrt(featureDim), labels uniform,
+/// sample = center[label] + 0.5 * N(0, 1) per feature.
 void makeSynthetic(uint64_t seed, int64_t featureDim, int64_t numClasses,
                    int64_t trainCount, int64_t testCount, Dataset &train,
                    Dataset &test);

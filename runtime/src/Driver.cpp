@@ -62,8 +62,8 @@ static std::string loadData(RunContext &ctx, bool needTest) {
     return err;
   if (!needTest)
     return "";
-  return loadIdxSplit(source, "t10k", ctx.info.featureDim,
-                      ctx.info.numClasses, m->data_scale, ctx.test);
+  return loadIdxSplit(source, "t10k", ctx.info.featureDim, ctx.info.numClasses,
+                      m->data_scale, ctx.test);
 }
 
 /// Everything after flag parsing; returns an error for exit status 1.
@@ -82,11 +82,10 @@ static std::string run(const myelin_rt_model_desc *model, const Options &opts,
   ctx.errIsTty = errIsTty;
   ctx.seed = opts.hasSeed ? opts.seed : model->seed;
   ctx.lr = static_cast<float>(opts.lr >= 0 ? opts.lr : model->lr);
-  ctx.epochs = opts.epochs > 0 ? opts.epochs
-                               : (model->epochs > 0 ? model->epochs : 1);
+  ctx.epochs =
+      opts.epochs > 0 ? opts.epochs : (model->epochs > 0 ? model->epochs : 1);
   if (!opts.savePath.empty() && !opts.gradcheck)
-    if (std::string e = checkWritable(opts.savePath, "checkpoint");
-        !e.empty())
+    if (std::string e = checkWritable(opts.savePath, "checkpoint"); !e.empty())
       return e;
   if (!opts.logPath.empty())
     if (std::string e = ctx.log.open(opts.logPath); !e.empty())

@@ -243,10 +243,10 @@ std::string runGradCheck(RunContext &ctx, bool &passed) {
         formatString("gradcheck %s  max_rel_err %.1e  entries %zu  %s", b.name,
                      maxErr, entries.size(), ok ? "ok" : "FAIL");
     if (!ok)
-      line += formatString(" (worst entry %s: analytic %.6e, numeric %.6e)",
-                           entryIndex(b, worst).c_str(),
-                           static_cast<double>(analytic[k][worst]),
-                           worstNumeric);
+      line +=
+          formatString(" (worst entry %s: analytic %.6e, numeric %.6e)",
+                       entryIndex(b, worst).c_str(),
+                       static_cast<double>(analytic[k][worst]), worstNumeric);
     ctx.out << line << '\n' << std::flush;
     if (std::string err = ctx.log.logGradCheck(
             b.name, maxErr, static_cast<int64_t>(entries.size()), ok);

@@ -21,8 +21,7 @@ const JsonValue *JsonValue::find(const std::string &key) const {
 }
 
 bool JsonValue::asInt64(int64_t &out) const {
-  if (kind != Kind::Number ||
-      text.find_first_of(".eE") != std::string::npos)
+  if (kind != Kind::Number || text.find_first_of(".eE") != std::string::npos)
     return false;
   errno = 0;
   char *end = nullptr;

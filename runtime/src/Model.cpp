@@ -39,9 +39,9 @@ std::string formatShape(const myelin_rt_buffer_desc &b) {
 }
 
 static const char *roleName(int32_t role) {
-  static const char *names[] = {"INPUT",  "LABEL",     "PARAM",
-                                "GRAD",   "OPT_STATE", "HYPER",
-                                "LOSS",   "LOGITS",    "SAMPLE_LOSS"};
+  static const char *names[] = {"INPUT", "LABEL",     "PARAM",
+                                "GRAD",  "OPT_STATE", "HYPER",
+                                "LOSS",  "LOGITS",    "SAMPLE_LOSS"};
   if (role >= 0 && role <= MYELIN_RT_ROLE_SAMPLE_LOSS)
     return names[role];
   return "?";
@@ -50,8 +50,8 @@ static const char *roleName(int32_t role) {
 /// Checks one buffer in isolation and computes its element count.
 static std::string checkBuffer(const myelin_rt_buffer_desc &b, int index,
                                int numBuffers, int64_t &numel) {
-  std::string what = "buffer #" + std::to_string(index) + " " +
-                     describeBuffer(b) + ": ";
+  std::string what =
+      "buffer #" + std::to_string(index) + " " + describeBuffer(b) + ": ";
   if (!b.name || !*b.name)
     return what + "has no name";
   if (b.role < 0 || b.role > MYELIN_RT_ROLE_SAMPLE_LOSS)
@@ -87,8 +87,8 @@ static std::string findUnique(const myelin_rt_model_desc *m, int32_t role,
     if (m->buffers[i].role != role)
       continue;
     if (slot >= 0)
-      return std::string("two ") + roleName(role) + " buffers: " +
-             describeBuffer(m->buffers[slot]) + " and " +
+      return std::string("two ") + roleName(role) +
+             " buffers: " + describeBuffer(m->buffers[slot]) + " and " +
              describeBuffer(m->buffers[i]);
     slot = i;
   }
@@ -100,16 +100,16 @@ static std::string findUnique(const myelin_rt_model_desc *m, int32_t role,
 /// Checks the dtype and rank of a single-instance buffer.
 static std::string expectKind(const myelin_rt_buffer_desc &b, int32_t dtype,
                               int minRank, int maxRank) {
-  std::string what = std::string(roleName(b.role)) + " buffer " +
-                     describeBuffer(b) + ": ";
+  std::string what =
+      std::string(roleName(b.role)) + " buffer " + describeBuffer(b) + ": ";
   if (b.dtype != dtype)
     return what + "dtype is " + (b.dtype == MYELIN_RT_F32 ? "f32" : "i32") +
            ", expected " + (dtype == MYELIN_RT_F32 ? "f32" : "i32");
   if (b.rank < minRank || b.rank > maxRank)
     return what + "rank is " + std::to_string(b.rank) + ", expected " +
-           (minRank == maxRank ? std::to_string(minRank)
-                               : std::to_string(minRank) + " to " +
-                                     std::to_string(maxRank));
+           (minRank == maxRank
+                ? std::to_string(minRank)
+                : std::to_string(minRank) + " to " + std::to_string(maxRank));
   return "";
 }
 
@@ -220,8 +220,8 @@ BufferSet::~BufferSet() {
 std::string BufferSet::allocate(const ModelInfo &info) {
   const myelin_rt_model_desc *m = info.desc;
   for (int i = 0; i < m->num_buffers; ++i) {
-    size_t bytes = static_cast<size_t>(info.numel[i]) *
-                   dtypeSize(m->buffers[i].dtype);
+    size_t bytes =
+        static_cast<size_t>(info.numel[i]) * dtypeSize(m->buffers[i].dtype);
     // aligned_alloc requires a size that is a multiple of the alignment.
     size_t rounded = (bytes + 63) / 64 * 64;
     void *p = std::aligned_alloc(64, rounded);
@@ -295,8 +295,8 @@ std::string initParams(const ModelInfo &info, BufferSet &buffers,
                        uint64_t seed) {
   Rng rng(seed, RngStream::Init);
   for (int p : info.params)
-    if (std::string err = initParam(info.buffer(p), buffers.f32(p),
-                                    info.numel[p], rng);
+    if (std::string err =
+            initParam(info.buffer(p), buffers.f32(p), info.numel[p], rng);
         !err.empty())
       return err;
   return "";

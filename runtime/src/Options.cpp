@@ -17,11 +17,14 @@ namespace myelin::rt {
 namespace {
 std::string invalid(const std::string &flag, const std::string &value,
                     const std::string &expected) {
-  return "invalid value '" + value + "' for " + flag + ": expected " +
-         expected;
+  return "invalid value '" + value + "' for " + flag + ": expected " + expected;
 }
 
-/// Parses a decimal integer >= `min` (optionally <= `max`).
+/// Counts above this are certainly typos; the cap also keeps step
+/// arithmetic far from int64_t overflow.
+constexpr int64_t kMaxCount = 1000000000000;
+
+/// Parses a decimal integer in [min, kMaxCount].
 std::string parseInt(const std::string &flag, const std::string &value,
                      int64_t min, int64_t &out) {
   std::string expected = "an integer >= " + std::to_string(min);
@@ -31,8 +34,10 @@ std::string parseInt(const std::string &flag, const std::string &value,
     return invalid(flag, value, expected);
   errno = 0;
   long long v = std::strtoll(value.c_str(), nullptr, 10);
-  if (errno == ERANGE)
-    return invalid(flag, value, expected + " (value out of range)");
+  if (errno == ERANGE || v > kMaxCount)
+    return invalid(flag, value,
+                   "an integer in [" + std::to_string(min) + ", " +
+                       std::to_string(kMaxCount) + "]");
   if (v < min)
     return invalid(flag, value, expected);
   out = v;
@@ -42,8 +47,8 @@ std::string parseInt(const std::string &flag, const std::string &value,
 std::string parseU64(const std::string &flag, const std::string &value,
                      uint64_t &out) {
   std::string expected = "an integer in [0, 18446744073709551615]";
-  if (value.empty() || value.find_first_not_of("0123456789") !=
-                           std::string::npos)
+  if (value.empty() ||
+      value.find_first_not_of("0123456789") != std::string::npos)
     return invalid(flag, value, expected);
   errno = 0;
   unsigned long long v = std::strtoull(value.c_str(), nullptr, 10);
@@ -141,8 +146,8 @@ std::string parseOptions(int argc, char **argv, Options &o) {
     std::string arg = argv[i] ? argv[i] : "";
     std::string name = arg, value;
     bool hasInlineValue = false;
-    if (size_t eq = arg.find('='); arg.rfind("--", 0) == 0 &&
-                                   eq != std::string::npos) {
+    if (size_t eq = arg.find('=');
+        arg.rfind("--", 0) == 0 && eq != std::string::npos) {
       name = arg.substr(0, eq);
       value = arg.substr(eq + 1);
       hasInlineValue = true;
@@ -175,9 +180,12 @@ std::string parseOptions(int argc, char **argv, Options &o) {
 
 std::string usageText(const std::string &prog, const char *modelName) {
   std::string model = modelName ? modelName : "";
-  return "usage: " + prog + " [flags]\n"
+  return "usage: " + prog +
+         " [flags]\n"
          "\n"
-         "Trains the model '" + model + "' compiled by myelinc.\n"
+         "Trains the model '" +
+         model +
+         "' compiled by myelinc.\n"
          "\n"
          "flags (defaults come from the spec's train block):\n"
          "  --epochs N             train N epochs\n"

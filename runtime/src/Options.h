@@ -18,26 +18,26 @@ enum class ProgressMode { Auto, Always, Never };
 
 /// Parsed flags. Unset optional values (<0 / empty) defer to the model's spec.
 struct Options {
-  int64_t epochs = -1;  ///< --epochs N (>= 1); -1: the spec's epochs
-  int64_t steps = -1;   ///< --steps N (>= 1); -1: run whole epochs
-  double lr = -1.0;     ///< --lr X (>= 0); < 0: the spec's lr
-  bool hasSeed = false; ///< --seed given
-  uint64_t seed = 0;    ///< --seed N
-  std::string data;     ///< --data DIR or "synthetic"; empty: the spec's
-  std::string logPath;  ///< --log FILE (JSON lines)
+  int64_t epochs = -1;   ///< --epochs N (>= 1); -1: the spec's epochs
+  int64_t steps = -1;    ///< --steps N (>= 1); -1: run whole epochs
+  double lr = -1.0;      ///< --lr X (>= 0); < 0: the spec's lr
+  bool hasSeed = false;  ///< --seed given
+  uint64_t seed = 0;     ///< --seed N
+  std::string data;      ///< --data DIR or "synthetic"; empty: the spec's
+  std::string logPath;   ///< --log FILE (JSON lines)
   int64_t evalEvery = 0; ///< --eval-every N steps; 0: end of epoch only
   bool noEval = false;   ///< --no-eval
   ProgressMode progress = ProgressMode::Auto; ///< --progress
-  std::string savePath;  ///< --save FILE
-  std::string loadPath;  ///< --load FILE
-  bool gradcheck = false;       ///< --gradcheck
-  int64_t gradcheckSamples = 6; ///< --gradcheck-samples N (>= 1)
-  double gradcheckEps = 1e-2;   ///< --gradcheck-eps X (> 0)
+  std::string savePath;                       ///< --save FILE
+  std::string loadPath;                       ///< --load FILE
+  bool gradcheck = false;                     ///< --gradcheck
+  int64_t gradcheckSamples = 6;               ///< --gradcheck-samples N (>= 1)
+  double gradcheckEps = 1e-2;                 ///< --gradcheck-eps X (> 0)
   /// --gradcheck-tol X (> 0). Correct float32 ReLU MLPs measure up to ~2e-2
   /// (see GradCheck.cpp); a gradient 10% off measures ~5e-2.
   double gradcheckTol = 3e-2;
-  bool quiet = false;           ///< --quiet
-  bool help = false;            ///< --help / -h
+  bool quiet = false; ///< --quiet
+  bool help = false;  ///< --help / -h
 };
 
 /// Parses argv[1..argc) into `opts`. Returns "" on success or an error such

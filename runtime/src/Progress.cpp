@@ -9,6 +9,7 @@
 #include "runtime/src/Progress.h"
 #include "runtime/src/Json.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdarg>
@@ -56,17 +57,22 @@ void Progress::start(int64_t total, int64_t perEpoch, int64_t numEpochs,
   drawn = false;
 }
 
+int64_t Progress::stepsInEpoch(int64_t epoch) const {
+  int64_t left = totalSteps - (epoch - 1) * stepsPerEpoch;
+  return std::max<int64_t>(1, std::min(stepsPerEpoch, left));
+}
+
 std::string Progress::statusLine(int64_t runStep, int64_t epoch,
                                  int64_t stepInEpoch) const {
   double elapsed = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - startTime)
                        .count();
-  double rate = elapsed > 0 ? runStep * static_cast<double>(batch) / elapsed
-                            : 0.0;
+  double rate =
+      elapsed > 0 ? runStep * static_cast<double>(batch) / elapsed : 0.0;
   double eta = runStep > 0 ? elapsed / runStep * (totalSteps - runStep) : -1;
   std::string line = formatString(
       "epoch %lld/%lld  step %lld/%lld  loss %.4f", (long long)epoch,
-      (long long)epochs, (long long)stepInEpoch, (long long)stepsPerEpoch,
+      (long long)epochs, (long long)stepInEpoch, (long long)stepsInEpoch(epoch),
       emaWeight > 0 ? emaLoss / emaWeight : 0.0);
   if (hasAccuracy)
     line += formatString("  acc %.4f", lastAccuracy);
@@ -87,14 +93,14 @@ void Progress::step(int64_t runStep, int64_t epoch, int64_t stepInEpoch,
     return;
   if (style == Style::Plain) {
     // One line whenever the epoch crosses a tenth of its steps.
-    if (stepInEpoch * 10 / stepsPerEpoch ==
-        (stepInEpoch - 1) * 10 / stepsPerEpoch)
+    int64_t n = stepsInEpoch(epoch);
+    if (stepInEpoch * 10 / n == (stepInEpoch - 1) * 10 / n)
       return;
     err << statusLine(runStep, epoch, stepInEpoch) << '\n' << std::flush;
     return;
   }
   auto now = std::chrono::steady_clock::now();
-  bool last = runStep == totalSteps || stepInEpoch == stepsPerEpoch;
+  bool last = stepInEpoch == stepsInEpoch(epoch);
   if (drawn && !last && now - lastDraw < std::chrono::milliseconds(100))
     return;
   lastDraw = now;
@@ -171,11 +177,11 @@ std::string JsonLog::logEval(const char *split, int64_t step, int64_t epoch,
 
 std::string JsonLog::logGradCheck(const std::string &param, double maxRelErr,
                                   int64_t entries, bool ok) {
-  return writeLine(formatString(
-      "{\"type\":\"gradcheck\",\"param\":%s,\"max_rel_err\":%s,"
-      "\"entries\":%lld,\"ok\":%s}",
-      jsonQuote(param).c_str(), jsonNumber(maxRelErr).c_str(),
-      (long long)entries, ok ? "true" : "false"));
+  return writeLine(
+      formatString("{\"type\":\"gradcheck\",\"param\":%s,\"max_rel_err\":%s,"
+                   "\"entries\":%lld,\"ok\":%s}",
+                   jsonQuote(param).c_str(), jsonNumber(maxRelErr).c_str(),
+                   (long long)entries, ok ? "true" : "false"));
 }
 
 } // namespace myelin::rt

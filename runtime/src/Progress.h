@@ -30,6 +30,8 @@ public:
   enum class Style { None, Live, Plain };
 
   Progress(Style style, std::ostream &err) : style(style), err(err) {}
+  /// Erases a live line left behind, e.g. when training stops on an error.
+  ~Progress() { clear(); }
 
   /// Starts the clock for a run of `totalSteps` steps.
   void start(int64_t totalSteps, int64_t stepsPerEpoch, int64_t epochs,
@@ -46,6 +48,8 @@ public:
   void clear();
 
 private:
+  /// Steps epoch `epoch` will run: a full epoch, or what --steps leaves.
+  int64_t stepsInEpoch(int64_t epoch) const;
   std::string statusLine(int64_t runStep, int64_t epoch,
                          int64_t stepInEpoch) const;
 

@@ -59,8 +59,8 @@ float Rng::normal() {
     return static_cast<float>(spare);
   }
   // u1 in (0, 1] so that log(u1) is finite.
-  double u1 = static_cast<double>((next() >> 11) + 1) *
-              (1.0 / 9007199254740992.0);
+  double u1 =
+      static_cast<double>((next() >> 11) + 1) * (1.0 / 9007199254740992.0);
   double u2 = uniformDouble();
   double r = std::sqrt(-2.0 * std::log(u1));
   double theta = 2.0 * M_PI * u2;

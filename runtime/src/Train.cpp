@@ -98,9 +98,9 @@ using Clock = std::chrono::steady_clock;
 
 /// State of the loop that evaluation and summaries need.
 struct LoopState {
-  int64_t t = 0;       ///< global step counter
-  int64_t epoch = 0;   ///< 1-based epoch of this run
-  int64_t epochs = 0;  ///< epochs this run will touch
+  int64_t t = 0;        ///< global step counter
+  int64_t epoch = 0;    ///< 1-based epoch of this run
+  int64_t epochs = 0;   ///< epochs this run will touch
   double lossSum = 0.0; ///< train losses since the last summary line
   int64_t lossCount = 0;
   int64_t lastSummaryStep = -1;
@@ -111,10 +111,10 @@ std::string summarize(RunContext &ctx, Progress &progress, LoopState &s) {
   if (s.lastSummaryStep == s.t)
     return "";
   s.lastSummaryStep = s.t;
-  std::string line = formatString(
-      "epoch %lld/%lld  step %lld  train loss %.4f", (long long)s.epoch,
-      (long long)s.epochs, (long long)s.t,
-      s.lossCount ? s.lossSum / s.lossCount : 0.0);
+  std::string line =
+      formatString("epoch %lld/%lld  step %lld  train loss %.4f",
+                   (long long)s.epoch, (long long)s.epochs, (long long)s.t,
+                   s.lossCount ? s.lossSum / s.lossCount : 0.0);
   s.lossSum = 0.0;
   s.lossCount = 0;
   if (!ctx.opts.noEval) {
@@ -170,8 +170,7 @@ std::string runTraining(RunContext &ctx) {
           std::chrono::duration<double, std::milli>(Clock::now() - before)
               .count();
       float loss = ctx.buffers.f32(info.loss)[0];
-      if (std::string err =
-              ctx.log.logStep(s.t, s.epoch, loss, ctx.lr, stepMs);
+      if (std::string err = ctx.log.logStep(s.t, s.epoch, loss, ctx.lr, stepMs);
           !err.empty())
         return err;
       if (!std::isfinite(loss)) {
@@ -195,8 +194,8 @@ std::string runTraining(RunContext &ctx) {
     if (std::string err = summarize(ctx, progress, s); !err.empty())
       return err;
     if (!ctx.opts.savePath.empty())
-      if (std::string err = saveCheckpoint(ctx.opts.savePath, info,
-                                           ctx.buffers, s.t);
+      if (std::string err =
+              saveCheckpoint(ctx.opts.savePath, info, ctx.buffers, s.t);
           !err.empty())
         return err;
   }

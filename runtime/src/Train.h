@@ -50,8 +50,7 @@ struct EvalResult {
 /// Copies samples order[first .. first+count) of `data` into the INPUT and
 /// LABEL buffers; rows count .. batch-1 are zero with label 0.
 void fillBatch(const ModelInfo &info, BufferSet &buffers, const Dataset &data,
-               const std::vector<int64_t> &order, int64_t first,
-               int64_t count);
+               const std::vector<int64_t> &order, int64_t first, int64_t count);
 
 /// Fills the HYPER buffer for step `t` (counting from 1).
 void fillHyper(const ModelInfo &info, BufferSet &buffers, float lr, int64_t t);

@@ -122,6 +122,8 @@ std::optional<Phase> phaseOf(Emit emit) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // Registered so that --mlir-print-ir-after=<pass> and friends know them.
+  myelin::registerAllPasses();
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();

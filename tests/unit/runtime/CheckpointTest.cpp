@@ -77,8 +77,7 @@ TEST_F(CheckpointTest, RoundTrips) {
   ASSERT_EQ(loadCheckpoint(path, info, loaded, step), "");
   EXPECT_EQ(step, 123);
   for (int i : info.stateBuffers)
-    EXPECT_EQ(std::memcmp(saved.data()[i], loaded.data()[i], saved.bytes(i)),
-              0)
+    EXPECT_EQ(std::memcmp(saved.data()[i], loaded.data()[i], saved.bytes(i)), 0)
         << info.buffer(i).name;
   // Only the final file is left behind, no temporary.
   DIR *dir = opendir(tmp.path().c_str());
@@ -122,8 +121,8 @@ TEST_F(CheckpointTest, ReportsMissingFileAndBadDirectory) {
 TEST_F(CheckpointTest, ReportsTruncatedFiles) {
   ASSERT_EQ(saveCheckpoint(path, info, saved, 1), "");
   std::string full = readFile(path);
-  for (size_t size : {size_t(0), size_t(5), size_t(20), full.size() / 2,
-                      full.size() - 1}) {
+  for (size_t size :
+       {size_t(0), size_t(5), size_t(20), full.size() / 2, full.size() - 1}) {
     writeFile(path, full.substr(0, size));
     std::string err = load();
     EXPECT_TRUE(contains(err, path)) << size << ": " << err;

@@ -52,9 +52,8 @@ std::vector<double> accuracies(const std::string &out) {
 
 TEST(DriverTest, TrainsTinyModelOnSyntheticData) {
   TempDir tmp;
-  RunResult r = runDriver(makeTinyModel(),
-                          {"--epochs", "3", "--quiet", "--log",
-                           tmp.file("run.jsonl")});
+  RunResult r = runDriver(makeTinyModel(), {"--epochs", "3", "--quiet", "--log",
+                                            tmp.file("run.jsonl")});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.err, "");
   std::vector<std::string> lines = linesStartingWith(r.out, "epoch ");
@@ -107,9 +106,9 @@ TEST(DriverTest, IsDeterministicAndInitIndependentOfEpochs) {
 
 TEST(DriverTest, StepsAndEvalEvery) {
   TempDir tmp;
-  RunResult r = runDriver(makeTinyModel(),
-                          {"--steps=100", "--eval-every", "40", "--quiet",
-                           "--log", tmp.file("run.jsonl")});
+  RunResult r =
+      runDriver(makeTinyModel(), {"--steps=100", "--eval-every", "40",
+                                  "--quiet", "--log", tmp.file("run.jsonl")});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(logRecords(tmp.file("run.jsonl"), "step").size(), 100u);
   std::vector<JsonValue> evals = logRecords(tmp.file("run.jsonl"), "eval");
@@ -135,8 +134,7 @@ TEST(DriverTest, SaveAndLoadContinueTheStepCounter) {
   ASSERT_EQ(r.status, 0) << r.err;
   std::vector<double> trained = accuracies(r.out);
   r = runDriver(makeTinyModel(), {"--steps", "1", "--quiet", "--load", ckpt,
-                                  "--lr", "0", "--log",
-                                  tmp.file("run.jsonl")});
+                                  "--lr", "0", "--log", tmp.file("run.jsonl")});
   ASSERT_EQ(r.status, 0) << r.err;
   std::vector<JsonValue> steps = logRecords(tmp.file("run.jsonl"), "step");
   ASSERT_EQ(steps.size(), 1u);
@@ -157,8 +155,8 @@ TEST(DriverTest, TrainsOnIdxFiles) {
   myelin_rt_model_desc model = makeTinyModel();
   model.data_kind = "idx";
   model.data_scale = 1.0f / 255;
-  RunResult r = runDriver(model, {"--data", tmp.path(), "--quiet",
-                                  "--epochs=1"});
+  RunResult r =
+      runDriver(model, {"--data", tmp.path(), "--quiet", "--epochs=1"});
   ASSERT_EQ(r.status, 0) << r.err;
   // 100 samples: 3 full batches; 40 test samples: one padded batch counted.
   EXPECT_TRUE(contains(r.out, "epoch 1/1  step 3  ")) << r.out;
@@ -291,4 +289,48 @@ TEST(DriverTest, ProgressStyles) {
   // --quiet and --progress never print nothing on stderr.
   EXPECT_EQ(runDriver(makeTinyModel(), {"--steps=3", "--progress=never"}).err,
             "");
+}
+
+TEST(DriverTest, GradCheckHandlesReluKinks) {
+  // Zero hidden biases put many pre-activations near the ReLU kink; every
+  // seed must still pass, and the MLP must train.
+  for (const char *seed : {"1", "2", "3", "4", "5", "6", "7", "8"}) {
+    RunResult r = runDriver(makeTinyMlp(), {"--gradcheck", "--seed", seed,
+                                            "--gradcheck-samples=12"});
+    EXPECT_EQ(r.status, 0) << "seed " << seed << "\n" << r.out << r.err;
+    EXPECT_TRUE(contains(r.err, "(measured with eval_step)")) << r.err;
+  }
+  RunResult r = runDriver(makeTinyMlp(), {"--epochs=3", "--quiet"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_GT(accuracies(r.out).back(), 0.9) << r.out;
+
+  myelin_rt_model_desc model = makeTinyMlp();
+  model.grad_step = tinyMlpUnmaskedGradStep;
+  r = runDriver(model, {"--gradcheck"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(std::regex_search(
+      r.out, std::regex("gradcheck h\\.weight  max_rel_err [0-9.e+-]+  "
+                        "entries 6  FAIL")))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "gradcheck out.bias  max_rel_err")) << r.out;
+}
+
+TEST(DriverTest, GradCheckComparesEvalAndGradLosses) {
+  myelin_rt_model_desc model = makeTinyModel();
+  model.eval_step = tinyBiasedEvalStep;
+  RunResult r = runDriver(model, {"--gradcheck"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_TRUE(std::regex_search(
+      r.out, std::regex("^gradcheck eval_step  loss [0-9.]+ differs from "
+                        "grad_step loss [0-9.]+  FAIL\n")))
+      << r.out;
+  // The parameters are still checked, with grad_step's loss.
+  EXPECT_TRUE(contains(r.out, "gradcheck fc.bias  max_rel_err")) << r.out;
+  EXPECT_TRUE(contains(r.err, "(measured with grad_step)")) << r.err;
+
+  // Without eval_step, grad_step's LOSS is the measure.
+  model.eval_step = nullptr;
+  r = runDriver(model, {"--gradcheck"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.err, "(measured with grad_step)")) << r.err;
 }

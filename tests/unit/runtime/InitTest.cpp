@@ -23,8 +23,7 @@ struct Stats {
   double mean, stddev, min, max;
 };
 
-Stats initStats(int32_t init, float a, float b, int64_t fanIn,
-                int64_t fanOut) {
+Stats initStats(int32_t init, float a, float b, int64_t fanIn, int64_t fanOut) {
   myelin_rt_buffer_desc d = {};
   d.name = "p";
   d.role = MYELIN_RT_ROLE_PARAM;
@@ -159,15 +158,13 @@ TEST(ModelTest, RejectsMalformedDescriptors) {
     ModelInfo info;
     return analyzeModel(&m, info);
   };
-  std::string err = analyze(base, [](myelin_rt_buffer_desc *b) {
-    b[TinyWeightGrad].shape[1] = 5;
-  });
-  EXPECT_NE(err.find("GRAD buffer 'fc.weight.grad'"), std::string::npos)
-      << err;
+  std::string err = analyze(
+      base, [](myelin_rt_buffer_desc *b) { b[TinyWeightGrad].shape[1] = 5; });
+  EXPECT_NE(err.find("GRAD buffer 'fc.weight.grad'"), std::string::npos) << err;
   EXPECT_NE(err.find("[16, 5], expected f32 [16, 4]"), std::string::npos)
       << err;
-  err = analyze(base,
-                [](myelin_rt_buffer_desc *b) { b[TinyBiasMomentum].related = 0; });
+  err = analyze(
+      base, [](myelin_rt_buffer_desc *b) { b[TinyBiasMomentum].related = 0; });
   EXPECT_NE(err.find("which is not a PARAM"), std::string::npos) << err;
   err = analyze(base, [](myelin_rt_buffer_desc *b) {
     b[TinyLoss].role = MYELIN_RT_ROLE_LOGITS;
@@ -183,7 +180,8 @@ TEST(ModelTest, RejectsMalformedDescriptors) {
   EXPECT_NE(err.find("batch dimension 8, but the model's batch is 32"),
             std::string::npos)
       << err;
-  err = analyze(base, [](myelin_rt_buffer_desc *b) { b[TinyY].dtype = MYELIN_RT_F32; });
+  err = analyze(
+      base, [](myelin_rt_buffer_desc *b) { b[TinyY].dtype = MYELIN_RT_F32; });
   EXPECT_NE(err.find("dtype is f32, expected i32"), std::string::npos) << err;
   err = analyze(base, [](myelin_rt_buffer_desc *b) { b[TinyY].name = "x"; });
   EXPECT_NE(err.find("two buffers are named 'x'"), std::string::npos) << err;

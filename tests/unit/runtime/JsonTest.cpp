@@ -34,9 +34,9 @@ TEST(JsonTest, ParsesNestedDocument) {
 
 TEST(JsonTest, IntegersAreExact) {
   JsonValue v;
-  ASSERT_EQ(parseJson("[9007199254740993, 1.0, 1e2, -7, 99999999999999999999]",
-                      v),
-            "");
+  ASSERT_EQ(
+      parseJson("[9007199254740993, 1.0, 1e2, -7, 99999999999999999999]", v),
+      "");
   int64_t n = 0;
   EXPECT_TRUE(v.items[0].asInt64(n));
   EXPECT_EQ(n, 9007199254740993);

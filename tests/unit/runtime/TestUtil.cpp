@@ -53,9 +53,10 @@ void writeFile(const std::string &path, const std::string &bytes) {
 
 void writeGzFile(const std::string &path, const std::string &bytes) {
   gzFile f = gzopen(path.c_str(), "wb");
-  if (!f || (!bytes.empty() &&
-             gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())) !=
-                 static_cast<int>(bytes.size())) ||
+  if (!f ||
+      (!bytes.empty() &&
+       gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())) !=
+           static_cast<int>(bytes.size())) ||
       gzclose(f) != Z_OK)
     throw std::runtime_error("cannot write " + path);
 }
@@ -100,8 +101,8 @@ RunResult runDriver(const myelin_rt_model_desc &model,
   argv.push_back(nullptr);
   std::ostringstream out, err;
   RunResult r;
-  r.status = runMain(static_cast<int>(storage.size()), argv.data(), &model,
-                     out, err, /*errIsTty=*/false);
+  r.status = runMain(static_cast<int>(storage.size()), argv.data(), &model, out,
+                     err, /*errIsTty=*/false);
   r.out = out.str();
   r.err = err.str();
   return r;
