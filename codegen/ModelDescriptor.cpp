@@ -103,7 +103,13 @@ myelin::emitModelDescriptor(ModuleOp module, llvm::StringRef sourcePath) {
      << f32("beta2", 0.999) << ", " << f32("eps", 1e-8) << ", "
      << f32("weight_decay", 0) << ",\n"
      << "  " << i64("seed", 0) << "u, " << str("data_kind") << ", "
-     << str("data_dir") << ", " << f32("data_scale", 1) << "\n};\n\n"
+     << str("data_dir") << ", " << f32("data_scale", 1) << ",\n"
+     << "  " << str("data_file") << ", " << i64("context", 0) << ", "
+     << f32("val_fraction", 0) << ",\n"
+     << "  " << i64("schedule", MYELIN_RT_SCHED_CONSTANT) << ", "
+     << i64("warmup_steps", 0) << ", " << f32("min_lr", 0) << ", "
+     << i64("steps", 0) << ", " << f32("clip_grad_norm", 0) << ", "
+     << i64("eval_every", 0) << "\n};\n\n"
      << "int main(int argc, char **argv) {\n"
      << "  return myelin_rt_main(argc, argv, &myelin_model);\n}\n";
   return text;

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace myelin::frontend {
@@ -65,25 +66,51 @@ struct TypeAST {
   std::vector<DimAST> dims;
 };
 
-/// A statement inside `model NAME { ... }`.
+/// A statement inside `model NAME { ... }` or a `def` body.
 struct StmtAST {
   enum class Kind {
     Input,  ///< `input x: f32[B, 784]`
     Label,  ///< `label y: i32[B]`
-    Assign  ///< `h1 = relu(linear(x, 512))`
+    Assign, ///< `h1 = relu(linear(x, 512))`
+    Param   ///< `param w: f32[4, 4] = normal(0, 0.02)` (type + value = init
+            ///< expr)
   };
   Kind kind;
   llvm::SMLoc loc;       ///< the statement's first token
   std::string name;      ///< declared or assigned name
   llvm::SMLoc nameLoc;
-  TypeAST type;          ///< Input, Label
-  ExprPtr value;         ///< Assign
+  TypeAST type;          ///< Input, Label, Param
+  ExprPtr value;         ///< Assign: the expression; Param: the initializer
 };
 
 struct ModelAST {
   llvm::SMLoc loc;
   std::string name;
   std::vector<StmtAST> stmts;
+};
+
+/// `const NAME = expr` at top level. The parser evaluates the expression and
+/// substitutes the value wherever the name is used afterwards (expressions,
+/// call arguments, settings, dimensions), so no later stage sees the name.
+struct ConstAST {
+  llvm::SMLoc loc;      ///< the 'const' keyword
+  std::string name;
+  double value = 0;
+  bool isInteger = false;///< defined by an integer constant expression
+  int64_t intValue = 0;  ///< with isInteger: the exact value
+  llvm::SMLoc nameLoc;
+};
+
+/// `def NAME(p1, p2) { stmt* return expr }` at top level: a reusable block,
+/// instantiated by calling NAME (directly or through `repeat`).
+struct DefAST {
+  llvm::SMLoc loc;                       ///< the 'def' keyword
+  std::string name;
+  llvm::SMLoc nameLoc;
+  std::vector<std::pair<std::string, llvm::SMLoc>> params;
+  std::vector<StmtAST> stmts;            ///< Assign and Param statements
+  ExprPtr result;                        ///< the returned expression
+  llvm::SMLoc returnLoc;                 ///< the 'return' keyword
 };
 
 /// `key = expr` inside `train { ... }`.
@@ -98,8 +125,11 @@ struct TrainAST {
   std::vector<SettingAST> settings;
 };
 
-/// A whole spec file: exactly one model block and at most one train block.
+/// A whole spec file: consts, defs, exactly one model block and at most one
+/// train block, in any order.
 struct ModuleAST {
+  std::vector<ConstAST> consts;  ///< in source order
+  std::vector<DefAST> defs;      ///< in source order
   ModelAST model;
   std::optional<TrainAST> train;
 };

@@ -40,6 +40,10 @@ std::string myelin::frontend::describeToken(const Token &tok) {
   case TokenKind::KwTrain:
   case TokenKind::KwInput:
   case TokenKind::KwLabel:
+  case TokenKind::KwConst:
+  case TokenKind::KwParam:
+  case TokenKind::KwDef:
+  case TokenKind::KwReturn:
     return "keyword '" + tok.spelling.str() + "'";
   default:
     break;
@@ -189,7 +193,7 @@ Token Lexer::lex() {
   return makeToken(kind, start);
 }
 
-/// identifier ::= [A-Za-z_][A-Za-z0-9_]*, minus the four reserved words.
+/// identifier ::= [A-Za-z_][A-Za-z0-9_]*, minus the eight reserved words.
 Token Lexer::lexIdentifier(const char *start) {
   while (cur != end && (llvm::isAlnum(*cur) || *cur == '_'))
     ++cur;
@@ -199,6 +203,10 @@ Token Lexer::lexIdentifier(const char *start) {
                        .Case("train", TokenKind::KwTrain)
                        .Case("input", TokenKind::KwInput)
                        .Case("label", TokenKind::KwLabel)
+                       .Case("const", TokenKind::KwConst)
+                       .Case("param", TokenKind::KwParam)
+                       .Case("def", TokenKind::KwDef)
+                       .Case("return", TokenKind::KwReturn)
                        .Default(TokenKind::Identifier);
   return makeToken(kind, start);
 }

@@ -35,6 +35,10 @@ enum class TokenKind {
   KwTrain,
   KwInput,
   KwLabel,
+  KwConst,
+  KwParam,
+  KwDef,
+  KwReturn,
   // Punctuation.
   LBrace,
   RBrace,

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ir/NNOps.h"
+#include "myelin/runtime.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -63,8 +64,10 @@ LogicalResult ParamOp::verify() {
 
 LogicalResult HyperOp::verify() {
   auto type = getResult().getType();
-  if (type.getRank() != 1 || type.getDimSize(0) != 8)
-    return emitOpError("result must be tensor<8xf32>, got ") << type;
+  if (type.getRank() != 1 || type.getDimSize(0) != MYELIN_RT_HYPER_COUNT)
+    return emitOpError("result must be tensor<")
+           << static_cast<int64_t>(MYELIN_RT_HYPER_COUNT) << "xf32>, got "
+           << type;
   return success();
 }
 

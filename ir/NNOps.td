@@ -88,7 +88,7 @@ def NN_HyperOp : NN_Op<"hyper", [Pure]> {
     bias corrections, step), so run-time flags override the spec.
 
     ```mlir
-    %h = nn.hyper : tensor<8xf32>
+    %h = nn.hyper : tensor<16xf32>
     ```
   }];
   let results = (outs NN_FloatTensor:$result);
@@ -296,7 +296,7 @@ def NN_SgdUpdateOp : NN_Op<"sgd_update", [Pure,
     `g' = grad + wd * param; v' = mu * v + g'; param' = param - lr * v'`.
 
     ```mlir
-    %p1, %v1 = nn.sgd_update %p, %g, %v, %h : tensor<512xf32>, tensor<8xf32>
+    %p1, %v1 = nn.sgd_update %p, %g, %v, %h : tensor<512xf32>, tensor<16xf32>
     ```
   }];
   let arguments = (ins NN_FloatTensor:$param, NN_FloatTensor:$grad,
@@ -317,7 +317,7 @@ def NN_AdamUpdateOp : NN_Op<"adam_update", [Pure,
     instead. `c1`, `c2` are the bias corrections the runtime puts in hyper.
 
     ```mlir
-    %p1, %m1, %v1 = nn.adam_update %p, %g, %m, %v, %h : tensor<512xf32>, tensor<8xf32>
+    %p1, %m1, %v1 = nn.adam_update %p, %g, %m, %v, %h : tensor<512xf32>, tensor<16xf32>
     ```
   }];
   let arguments = (ins NN_FloatTensor:$param, NN_FloatTensor:$grad,
@@ -329,5 +329,9 @@ def NN_AdamUpdateOp : NN_Op<"adam_update", [Pure,
     $param `,` $grad `,` $m `,` $v `,` $hyper attr-dict `:` type($param) `,` type($hyper)
   }];
 }
+
+// Ops for transformer models (normalization, activations, softmax, masking,
+// dropout) live in their own file.
+include "ir/NNTransformerOps.td"
 
 #endif // NN_OPS

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/Passes.h"
+#include "myelin/runtime.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 
@@ -86,7 +87,7 @@ LogicalResult LowerOptimizerPass::lower(func::FuncOp model) {
   Location loc = step.getLoc();
   auto f32 = b.getF32Type();
   Value hyper =
-      b.create<HyperOp>(loc, RankedTensorType::get({8}, f32)).getResult();
+      b.create<HyperOp>(loc, RankedTensorType::get({MYELIN_RT_HYPER_COUNT}, f32)).getResult();
 
   SmallVector<Value> results;
   SmallVector<DictionaryAttr> resultAttrs;

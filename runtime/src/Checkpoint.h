@@ -1,5 +1,4 @@
-//===- Checkpoint.h - safetensors checkpoints of the model state -*- C++
-//-*-===//
+//===- Checkpoint.h - safetensors checkpoints of model state ----*- C++ -*-===//
 //
 // Saves and restores every PARAM and OPT_STATE buffer, by descriptor name, in
 // the safetensors format: an 8-byte little-endian header length N, N bytes of

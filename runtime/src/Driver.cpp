@@ -116,7 +116,7 @@ int runMain(int argc, char **argv, const myelin_rt_model_desc *model,
     return ExitUsage;
   }
   if (opts.help) {
-    out << usageText(prog, model ? model->name : "") << std::flush;
+    out << usageText(prog, model) << std::flush;
     return ExitOk;
   }
   std::string e;

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 
@@ -178,38 +179,55 @@ std::string parseOptions(int argc, char **argv, Options &o) {
   return "";
 }
 
-std::string usageText(const std::string &prog, const char *modelName) {
-  std::string model = modelName ? modelName : "";
-  return "usage: " + prog +
-         " [flags]\n"
+std::string usageText(const std::string &prog,
+                      const myelin_rt_model_desc *model) {
+  std::string name, defaults;
+  if (model) {
+    name = model->name ? model->name : "";
+    std::string data =
+        model->data_kind && std::string(model->data_kind) == "synthetic"
+            ? "synthetic"
+            : (model->data_dir ? model->data_dir : "");
+    char buf[512];
+    std::snprintf(buf, sizeof buf,
+                  "spec defaults: --epochs %lld --lr %g --seed %llu --data %s "
+                  "(batch %lld)\n",
+                  (long long)model->epochs, static_cast<double>(model->lr),
+                  (unsigned long long)model->seed,
+                  data.empty() ? "<none>" : data.c_str(),
+                  (long long)model->batch);
+    defaults = buf;
+  }
+  return "usage: " + prog + " [flags]\n\n" + "Trains the model '" + name +
+         "' compiled by myelinc.\n" + defaults +
          "\n"
-         "Trains the model '" +
-         model +
-         "' compiled by myelinc.\n"
-         "\n"
-         "flags (defaults come from the spec's train block):\n"
+         "flags:\n"
          "  --epochs N             train N epochs\n"
-         "  --steps N              stop after N train steps (overrides "
-         "--epochs)\n"
+         "  --steps N              stop after N train steps in total "
+         "(overrides --epochs)\n"
          "  --lr X                 learning rate\n"
          "  --seed N               seed of init, shuffling and synthetic data\n"
          "  --data DIR             directory of IDX files, or 'synthetic'\n"
          "  --log FILE             write JSON lines (one per step and eval)\n"
          "  --eval-every N         also evaluate every N steps\n"
          "  --no-eval              skip evaluation\n"
-         "  --progress MODE        auto (default: live if stderr is a "
-         "terminal),\n"
-         "                         always, never\n"
+         "  --progress MODE        auto (live if stderr is a terminal, else a "
+         "line\n"
+         "                         every 10% of an epoch), always, never\n"
          "  --save FILE            checkpoint (safetensors) after every epoch\n"
-         "  --load FILE            restore a checkpoint before training\n"
-         "  --gradcheck            compare gradients with finite differences "
+         "  --load FILE            restore parameters, optimizer state and "
+         "step\n"
+         "  --gradcheck            check gradients against finite differences "
          "and exit\n"
          "  --gradcheck-samples N  entries checked per parameter (default 6)\n"
          "  --gradcheck-eps X      finite-difference step (default 1e-2)\n"
          "  --gradcheck-tol X      max |a-n| / max(|a|+|n|, 1e-3) (default "
          "3e-2)\n"
          "  --quiet                no progress output (summary still printed)\n"
-         "  --help                 show this help\n";
+         "  --help                 show this help\n"
+         "\n"
+         "exit status: 0 success, 1 runtime error or failed gradcheck, 2 bad "
+         "flags\n";
 }
 
 } // namespace myelin::rt

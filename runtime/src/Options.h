@@ -9,6 +9,8 @@
 #ifndef MYELIN_RUNTIME_OPTIONS_H
 #define MYELIN_RUNTIME_OPTIONS_H
 
+#include "myelin/runtime.h"
+
 #include <cstdint>
 #include <string>
 
@@ -44,8 +46,10 @@ struct Options {
 /// as "invalid value 'abc' for --lr: expected a number".
 std::string parseOptions(int argc, char **argv, Options &opts);
 
-/// The --help text; `prog` is the executable's name.
-std::string usageText(const std::string &prog, const char *modelName);
+/// The --help text; `prog` is the executable's name, `model` (may be null)
+/// supplies the spec's defaults.
+std::string usageText(const std::string &prog,
+                      const myelin_rt_model_desc *model);
 
 } // namespace myelin::rt
 

@@ -63,7 +63,7 @@ float Rng::normal() {
       static_cast<double>((next() >> 11) + 1) * (1.0 / 9007199254740992.0);
   double u2 = uniformDouble();
   double r = std::sqrt(-2.0 * std::log(u1));
-  double theta = 2.0 * M_PI * u2;
+  double theta = 6.283185307179586 * u2; // 2 pi
   spare = r * std::sin(theta);
   hasSpare = true;
   return static_cast<float>(r * std::cos(theta));

@@ -7,7 +7,7 @@
 // `myelin_rt_model_desc myelin_model` that describes every buffer the kernels
 // read or write (inputs, labels, parameters, optimizer state, hyper-parameters,
 // outputs) and the training configuration from the spec's `train` block. The
-// runtime's `main` (runtime/src/main.cpp) reads that descriptor, allocates and
+// runtime's `main` (myelin_rt_main, runtime/src/Driver.cpp) reads that descriptor, allocates and
 // initializes the buffers, loads data and drives the training loop by calling
 // the kernel entry points through `myelin_rt_kernel_fn` pointers.
 //
@@ -30,20 +30,26 @@ extern "C" {
 #endif
 
 /// Bumped whenever a struct below changes layout.
-#define MYELIN_RT_ABI_VERSION 1
+#define MYELIN_RT_ABI_VERSION 2
 #define MYELIN_RT_MAX_RANK 4
 
 /// What a buffer is for. The runtime allocates every buffer once.
 typedef enum myelin_rt_role {
-  MYELIN_RT_ROLE_INPUT = 0,      ///< f32 features of one batch, filled per step
-  MYELIN_RT_ROLE_LABEL = 1,      ///< i32 class labels of one batch
+  MYELIN_RT_ROLE_INPUT = 0,      ///< one batch of features (f32 [B, ...]) or
+                                 ///< token ids (i32 [B, T]), filled per step
+  MYELIN_RT_ROLE_LABEL = 1,      ///< i32 class labels of one batch: [B], or
+                                 ///< [B, T] next tokens for language models
   MYELIN_RT_ROLE_PARAM = 2,      ///< trainable parameter, initialized per `init`
   MYELIN_RT_ROLE_GRAD = 3,       ///< gradient of parameter `related`
   MYELIN_RT_ROLE_OPT_STATE = 4,  ///< optimizer state of parameter `related`, zeroed
   MYELIN_RT_ROLE_HYPER = 5,      ///< f32[MYELIN_RT_HYPER_COUNT], see below
   MYELIN_RT_ROLE_LOSS = 6,       ///< f32 scalar output: mean loss of the batch
-  MYELIN_RT_ROLE_LOGITS = 7,     ///< f32[B, C] output: the classifier's logits
-  MYELIN_RT_ROLE_SAMPLE_LOSS = 8 ///< f32[B] output: per-sample loss
+  MYELIN_RT_ROLE_LOGITS = 7,     ///< f32 output: logits, the LABEL's shape
+                                 ///< plus the class dim ([B, C] or [B, T, V])
+  MYELIN_RT_ROLE_SAMPLE_LOSS = 8,///< f32 output: per-sample (per-token) loss,
+                                 ///< the LABEL's shape
+  MYELIN_RT_ROLE_GRAD_NORM = 9   ///< f32 scalar output of train_step (optional):
+                                 ///< global L2 norm of the gradient, before clipping
 } myelin_rt_role;
 
 typedef enum myelin_rt_dtype {
@@ -81,8 +87,17 @@ enum {
   MYELIN_RT_HYPER_BIAS_CORR1 = 5,   ///< 1 / (1 - beta1^t), t = step number from 1
   MYELIN_RT_HYPER_BIAS_CORR2 = 6,   ///< 1 / (1 - beta2^t)
   MYELIN_RT_HYPER_STEP = 7,         ///< t as a float
-  MYELIN_RT_HYPER_COUNT = 8
+  MYELIN_RT_HYPER_CLIP_NORM = 8,    ///< clip the global gradient norm to this; 0 = off
+  MYELIN_RT_HYPER_COUNT = 16        ///< slots 9..15 are reserved (zero)
 };
+
+/// Learning-rate schedules, computed by the runtime per step into HYPER_LR.
+typedef enum myelin_rt_schedule {
+  MYELIN_RT_SCHED_CONSTANT = 0,
+  /// Linear warmup from 0 over warmup_steps, then cosine decay to min_lr at
+  /// the run's total number of steps.
+  MYELIN_RT_SCHED_COSINE = 1
+} myelin_rt_schedule;
 
 typedef struct myelin_rt_buffer_desc {
   const char *name;   ///< stable spec name, e.g. "h1.weight", "h1.weight.adam_m"
@@ -127,9 +142,22 @@ typedef struct myelin_rt_model_desc {
   float eps;
   float weight_decay;
   uint64_t seed;
-  const char *data_kind;  ///< "idx" or "synthetic"
+  const char *data_kind;  ///< "idx", "synthetic" or "tokens"
   const char *data_dir;   ///< directory of the IDX files
   float data_scale;       ///< features are multiplied by this (e.g. 1/255)
+
+  /* ABI 2: language models, schedules, clipping. */
+  /// tokens: a text file, or a directory whose regular files are read in
+  /// name order and concatenated (files ending in .dat or .u8 are skipped).
+  const char *data_file;
+  int64_t context;        ///< tokens: T, the window length
+  float val_fraction;     ///< tokens: the last fraction of the bytes is held out
+  int32_t schedule;       ///< myelin_rt_schedule
+  int64_t warmup_steps;
+  float min_lr;
+  int64_t steps;          ///< default run length in steps; 0 = use epochs
+  float clip_grad_norm;   ///< default for HYPER_CLIP_NORM; 0 = off
+  int64_t eval_every;     ///< default --eval-every; 0 = once per epoch / at the end
 } myelin_rt_model_desc;
 
 /// Emitted by myelinc into every training executable.

@@ -90,7 +90,7 @@ func.func @cross_entropy(%l: tensor<4x3xf32>, %y: tensor<4xi32>) -> tensor<4xf32
 // CHECK: %{{.+}}:3 = linalg.generic
 // CHECK:   math.sqrt
 // CHECK:   linalg.yield %{{.+}}, %{{.+}}, %{{.+}} : f32, f32, f32
-func.func @adamw(%p: tensor<3xf32>, %g: tensor<3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>, %h: tensor<8xf32>) -> tensor<3xf32> {
-  %p1, %m1, %v1 = nn.adam_update %p, %g, %m, %v, %h {decoupled} : tensor<3xf32>, tensor<8xf32>
+func.func @adamw(%p: tensor<3xf32>, %g: tensor<3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>, %h: tensor<16xf32>) -> tensor<3xf32> {
+  %p1, %m1, %v1 = nn.adam_update %p, %g, %m, %v, %h {decoupled} : tensor<3xf32>, tensor<16xf32>
   return %p1 : tensor<3xf32>
 }

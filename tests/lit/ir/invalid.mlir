@@ -104,7 +104,7 @@ func.func @param_uniform() {
 // -----
 
 func.func @hyper_shape() {
-  // expected-error @+1 {{'nn.hyper' op result must be tensor<8xf32>, got 'tensor<4xf32>'}}
+  // expected-error @+1 {{'nn.hyper' op result must be tensor<16xf32>, got 'tensor<4xf32>'}}
   %0 = nn.hyper : tensor<4xf32>
   return
 }

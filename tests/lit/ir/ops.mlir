@@ -2,7 +2,7 @@
 // Round trip of every nn op through the parser and printer.
 
 // CHECK-LABEL: func.func @decls
-func.func @decls() -> (tensor<4x3xf32>, tensor<4xi32>, tensor<3x2xf32>, tensor<2xf32>, tensor<3x2xf32>, tensor<8xf32>) {
+func.func @decls() -> (tensor<4x3xf32>, tensor<4xi32>, tensor<3x2xf32>, tensor<2xf32>, tensor<3x2xf32>, tensor<16xf32>) {
   // CHECK: nn.input "x" : tensor<4x3xf32>
   %x = nn.input "x" : tensor<4x3xf32>
   // CHECK: nn.label "y" : tensor<4xi32>
@@ -13,9 +13,9 @@ func.func @decls() -> (tensor<4x3xf32>, tensor<4xi32>, tensor<3x2xf32>, tensor<2
   %b = nn.param "b" init <normal> {init_a = 0.0 : f32, init_b = 0.02 : f32} : tensor<2xf32>
   // CHECK: nn.opt_state "w.m" of "w" : tensor<3x2xf32>
   %m = nn.opt_state "w.m" of "w" : tensor<3x2xf32>
-  // CHECK: nn.hyper : tensor<8xf32>
-  %h = nn.hyper : tensor<8xf32>
-  return %x, %y, %w, %b, %m, %h : tensor<4x3xf32>, tensor<4xi32>, tensor<3x2xf32>, tensor<2xf32>, tensor<3x2xf32>, tensor<8xf32>
+  // CHECK: nn.hyper : tensor<16xf32>
+  %h = nn.hyper : tensor<16xf32>
+  return %x, %y, %w, %b, %m, %h : tensor<4x3xf32>, tensor<4xi32>, tensor<3x2xf32>, tensor<2xf32>, tensor<3x2xf32>, tensor<16xf32>
 }
 
 // CHECK-LABEL: func.func @compute
@@ -57,10 +57,10 @@ func.func @gradients(%dy: tensor<4x2xf32>, %x: tensor<4x2xf32>, %dl: tensor<4xf3
 }
 
 // CHECK-LABEL: func.func @optimizers
-func.func @optimizers(%p: tensor<3xf32>, %g: tensor<3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>, %h: tensor<8xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
-  // CHECK: nn.sgd_update %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<3xf32>, tensor<8xf32>
-  %p1, %m1 = nn.sgd_update %p, %g, %m, %h : tensor<3xf32>, tensor<8xf32>
-  // CHECK: nn.adam_update %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {decoupled} : tensor<3xf32>, tensor<8xf32>
-  %p2, %m2, %v2 = nn.adam_update %p1, %g, %m1, %v, %h {decoupled} : tensor<3xf32>, tensor<8xf32>
+func.func @optimizers(%p: tensor<3xf32>, %g: tensor<3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>, %h: tensor<16xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  // CHECK: nn.sgd_update %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<3xf32>, tensor<16xf32>
+  %p1, %m1 = nn.sgd_update %p, %g, %m, %h : tensor<3xf32>, tensor<16xf32>
+  // CHECK: nn.adam_update %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {decoupled} : tensor<3xf32>, tensor<16xf32>
+  %p2, %m2, %v2 = nn.adam_update %p1, %g, %m1, %v, %h {decoupled} : tensor<3xf32>, tensor<16xf32>
   return %p2, %v2 : tensor<3xf32>, tensor<3xf32>
 }

@@ -7,7 +7,7 @@
 // CHECK-SAME: nn.entry = "train"
 // CHECK:      %[[W:.+]] = nn.param "w"
 // CHECK:      %[[DW:.+]] = nn.matmul %{{.+}}, %{{.+}} {transpose_lhs}
-// CHECK:      %[[H:.+]] = nn.hyper : tensor<8xf32>
+// CHECK:      %[[H:.+]] = nn.hyper : tensor<16xf32>
 // CHECK:      %[[M:.+]] = nn.opt_state "w.adam_m" of "w"
 // CHECK:      %[[V:.+]] = nn.opt_state "w.adam_v" of "w"
 // CHECK:      %[[P1:.+]], %[[M1:.+]], %[[V1:.+]] = nn.adam_update %[[W]], %[[DW]], %[[M]], %[[V]], %[[H]] :

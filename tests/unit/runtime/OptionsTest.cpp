@@ -133,7 +133,21 @@ TEST(OptionsTest, ReportsBadInput) {
 }
 
 TEST(OptionsTest, UsageListsFlags) {
-  std::string usage = usageText("mlp", "mlp");
+  myelin_rt_model_desc model = {};
+  model.name = "mlp";
+  model.epochs = 3;
+  model.lr = 0.5f;
+  model.seed = 9;
+  model.batch = 64;
+  model.data_kind = "idx";
+  model.data_dir = "/data";
+  std::string usage = usageText("mlp", &model);
+  EXPECT_NE(usage.find("usage: mlp [flags]"), std::string::npos) << usage;
+  EXPECT_NE(usage.find("spec defaults: --epochs 3 --lr 0.5 --seed 9 --data "
+                       "/data (batch 64)"),
+            std::string::npos)
+      << usage;
+  EXPECT_NE(usageText("x", nullptr).find("--gradcheck-tol"), std::string::npos);
   for (const char *flag :
        {"--epochs", "--steps", "--lr", "--seed", "--data", "--log",
         "--eval-every", "--no-eval", "--progress", "--save", "--load",
