@@ -35,7 +35,8 @@ int roleRank(int32_t role) {
   case MYELIN_RT_ROLE_HYPER: return 5;
   case MYELIN_RT_ROLE_LOSS: return 6;
   case MYELIN_RT_ROLE_SAMPLE_LOSS: return 7;
-  default: return 8;
+  case MYELIN_RT_ROLE_LOGITS: return 8;
+  default: return 9;
   }
 }
 
@@ -125,11 +126,13 @@ LogicalResult LowerToBufferAbiPass::collect(func::FuncOp func) {
     info.type = cast<RankedTensorType>(ret.getOperand(i).getType());
     auto target = func.getResultAttrOfType<StringAttr>(i, attrs::kTarget);
     StringRef r = role.getValue();
-    if (r == "loss" || r == "sample_loss" || r == "logits") {
+    if (r == "loss" || r == "sample_loss" || r == "logits" ||
+        r == "grad_norm") {
       info.name = r.str();
       info.role = r == "loss"          ? MYELIN_RT_ROLE_LOSS
                   : r == "sample_loss" ? MYELIN_RT_ROLE_SAMPLE_LOSS
-                                       : MYELIN_RT_ROLE_LOGITS;
+                  : r == "logits"      ? MYELIN_RT_ROLE_LOGITS
+                                       : MYELIN_RT_ROLE_GRAD_NORM;
     } else if (r == "grad" && target) {
       info.name = (target.getValue() + ".grad").str();
       info.role = MYELIN_RT_ROLE_GRAD;
@@ -149,6 +152,12 @@ LogicalResult LowerToBufferAbiPass::collect(func::FuncOp func) {
 LogicalResult LowerToBufferAbiPass::rewrite(func::FuncOp func) {
   OpBuilder b(func.getContext());
   Block &body = func.getBody().front();
+  // Evaluation (and sampling) runs the model without dropout.
+  if (func->getAttrOfType<StringAttr>(attrs::kEntry).getValue() == "eval")
+    for (auto dropout : llvm::make_early_inc_range(body.getOps<DropoutOp>())) {
+      dropout.getResult().replaceAllUsesWith(dropout.getInput());
+      dropout.erase();
+    }
   if (body.getNumArguments() != 0)
     return func.emitError("entry functions must not take arguments");
 

@@ -8,6 +8,7 @@
 #include "codegen/Passes.h"
 #include "ir/NNOps.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace myelin {
@@ -30,11 +31,15 @@ public:
     myelin::populateElementwiseLoweringPatterns(patterns);
     myelin::populateLossLoweringPatterns(patterns);
     myelin::populateOptimizerLoweringPatterns(patterns);
+    myelin::populateShapeLoweringPatterns(patterns);
+    myelin::populateTransformerLoweringPatterns(patterns);
+    myelin::populateNormalizationLoweringPatterns(patterns);
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<myelin::nn::NNDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect,
+                           scf::SCFDialect,
                            bufferization::BufferizationDialect,
                            memref::MemRefDialect, func::FuncDialect>();
     if (failed(applyPartialConversion(getOperation(), target,

@@ -162,7 +162,7 @@ Error myelin::linkExecutable(llvm::StringRef clang, llvm::StringRef objectPath,
   std::string include = ("-I" + runtimeInclude).str();
   llvm::SmallVector<llvm::StringRef> args{
       clang, "-O2", include, "-x", "c", descriptorPath, "-x", "none", objectPath,
-      runtimeLib, "-lz", "-lm", "-lpthread", "-o", output};
+      runtimeLib, "-fopenmp=libomp", "-lz", "-lm", "-lpthread", "-o", output};
   std::string errMsg;
   int rc = llvm::sys::ExecuteAndWait(clang, args, std::nullopt, {}, 0, 0,
                                      &errMsg);

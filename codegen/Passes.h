@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -38,6 +39,12 @@ void populateElementwiseLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateLossLoweringPatterns(mlir::RewritePatternSet &patterns);
 /// nn.sgd_update, nn.adam_update.
 void populateOptimizerLoweringPatterns(mlir::RewritePatternSet &patterns);
+/// nn.reshape, nn.transpose, nn.embedding(_grad).
+void populateShapeLoweringPatterns(mlir::RewritePatternSet &patterns);
+/// nn.gelu, nn.silu, nn.scale, nn.causal_mask, nn.dropout and their gradients.
+void populateTransformerLoweringPatterns(mlir::RewritePatternSet &patterns);
+/// nn.softmax, nn.layer_norm, nn.rms_norm and their gradients.
+void populateNormalizationLoweringPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace myelin
 

@@ -38,7 +38,9 @@ def LowerToLinalgPass : Pass<"myelin-lower-to-linalg", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect",
-                           "::mlir::math::MathDialect"];
+                           "::mlir::math::MathDialect",
+                           // nn.embedding_grad's scatter loop.
+                           "::mlir::scf::SCFDialect"];
 }
 
 def ApproximateMathPass : Pass<"myelin-approximate-math", "::mlir::ModuleOp"> {
@@ -50,6 +52,24 @@ def ApproximateMathPass : Pass<"myelin-approximate-math", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::vector::VectorDialect"];
+}
+
+def ParallelizeLoopsPass : Pass<"myelin-parallelize-loops", "::mlir::func::FuncOp"> {
+  let summary = "Keep one level of big parallel loops, sequentialize the rest";
+  let description = [{
+    After `convert-linalg-to-parallel-loops`, every parallel dimension is an
+    `scf.parallel`. This pass keeps only the outermost dimension of loop
+    nests that are not nested in another loop and do enough work to pay for
+    a fork/join (`min-work` iterations in the nest), and turns every other
+    parallel dimension into `scf.for`, so that `convert-scf-to-openmp`
+    produces one worksharing loop per kernel and LLVM still vectorizes the
+    contiguous innermost loop.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", "65536",
+           "Smallest number of iterations of a loop nest worth threading">
+  ];
 }
 
 #endif // MYELIN_CODEGEN_PASSES

@@ -93,24 +93,24 @@ struct ModelAST {
 /// substitutes the value wherever the name is used afterwards (expressions,
 /// call arguments, settings, dimensions), so no later stage sees the name.
 struct ConstAST {
-  llvm::SMLoc loc;      ///< the 'const' keyword
+  llvm::SMLoc loc;        ///< the 'const' keyword
   std::string name;
   double value = 0;
-  bool isInteger = false;///< defined by an integer constant expression
-  int64_t intValue = 0;  ///< with isInteger: the exact value
+  bool isInteger = false; ///< defined by an integer constant expression
+  int64_t intValue = 0;   ///< with isInteger: the exact value
   llvm::SMLoc nameLoc;
 };
 
 /// `def NAME(p1, p2) { stmt* return expr }` at top level: a reusable block,
 /// instantiated by calling NAME (directly or through `repeat`).
 struct DefAST {
-  llvm::SMLoc loc;                       ///< the 'def' keyword
+  llvm::SMLoc loc; ///< the 'def' keyword
   std::string name;
   llvm::SMLoc nameLoc;
-  std::vector<std::pair<std::string, llvm::SMLoc>> params;
-  std::vector<StmtAST> stmts;            ///< Assign and Param statements
-  ExprPtr result;                        ///< the returned expression
-  llvm::SMLoc returnLoc;                 ///< the 'return' keyword
+  std::vector<std::pair<std::string, llvm::SMLoc>> params; ///< name, loc
+  std::vector<StmtAST> stmts; ///< Assign and Param statements
+  ExprPtr result;             ///< the returned expression
+  llvm::SMLoc returnLoc;      ///< the 'return' keyword
 };
 
 /// `key = expr` inside `train { ... }`.

@@ -1,152 +1,66 @@
 //===- Parser.cpp - Recursive-descent parser for Myelin model specs -------===//
 //
-// Builds a ModuleAST from the token stream with two tokens of lookahead (the
-// second one tells a keyword argument `init=...` from a positional one).
-// Numeric constant arithmetic is folded here, so later stages only ever see
-// one Number node for `1/255`. The first problem found is reported through
-// the SourceMgr (printDiagnostic, optionally followed by a note) and parsing
-// stops there.
+// Builds a ModuleAST from the token stream: top-level consts and defs, the
+// model block, the train block, statements and tensor types. Expressions live
+// in ParseExpr.cpp; the Parser class is declared in ParserImpl.h.
+//
+// Constants are resolved here, in one pass in source order: a const's value
+// is folded when it is defined, and every later use of its name (in an
+// expression or as a dimension) is replaced by that value, so the AST never
+// mentions a const by name. The first problem found is reported through the
+// SourceMgr and parsing stops there.
 //===----------------------------------------------------------------------===//
 
 #include "frontend/Parser.h"
-#include "frontend/Lexer.h"
+#include "frontend/ParserImpl.h"
 
-#include "llvm/ADT/ScopeExit.h"
-#include "llvm/ADT/StringMap.h"
-#include "llvm/Support/LogicalResult.h"
-#include "llvm/Support/MathExtras.h"
-
-#include <cmath>
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace myelin::frontend;
+using namespace myelin::frontend::detail;
 using llvm::failed;
 using llvm::failure;
 using llvm::LogicalResult;
 using llvm::SMLoc;
+using llvm::StringRef;
 using llvm::success;
 using llvm::Twine;
 
-namespace {
-
-/// Parentheses, call argument lists and unary minus may nest at most this
-/// deep; deeper input is rejected instead of overflowing the stack.
-constexpr unsigned maxNestingDepth = 256;
-
-class Parser {
-public:
-  Parser(llvm::SourceMgr &sourceMgr, unsigned bufferId)
-      : sourceMgr(sourceMgr), lexer(sourceMgr, bufferId) {
-    cur = lexer.lex();
-    next = lexer.lex();
-  }
-
-  std::unique_ptr<ModuleAST> parseModule();
-
-private:
-  //===--------------------------------------------------------------------===//
-  // Tokens and diagnostics
-  //===--------------------------------------------------------------------===//
-
-  void consume() {
-    cur = std::move(next);
-    next = lexer.lex();
-  }
-
-  /// What the error helpers return: converts to failure() or to a null
-  /// pointer, so every error path reads `return emitError(...)`.
-  struct Failure {
-    operator LogicalResult() const { return failure(); }
-    template <typename T> operator std::unique_ptr<T>() const {
-      return nullptr;
-    }
-  };
-
-  /// Reports `message` at `loc`. Only the first error of a file is printed.
-  Failure emitError(SMLoc loc, const Twine &message) {
-    if (!hadError)
-      printDiagnostic(sourceMgr, loc, llvm::SourceMgr::DK_Error, message);
-    hadError = true;
-    return {};
-  }
-
-  /// Reports `message` at `loc`, then `note` at the related `noteLoc`.
-  Failure emitError(SMLoc loc, const Twine &message, SMLoc noteLoc,
-                    const Twine &note) {
-    emitError(loc, message);
-    printDiagnostic(sourceMgr, noteLoc, llvm::SourceMgr::DK_Note, note);
-    return {};
-  }
-
-  /// Reports "<expected>, found <current token>" at the current token, or the
-  /// lexer's own message if the current token is malformed.
-  Failure emitExpected(const Twine &expected) {
-    if (cur.is(TokenKind::Error))
-      return emitError(cur.getLoc(), cur.text);
-    return emitError(cur.getLoc(), expected + ", found " + describeToken(cur));
-  }
-
-  /// Consumes a token of `kind`, or reports `expected`.
-  LogicalResult expect(TokenKind kind, const Twine &expected) {
-    if (!cur.is(kind))
-      return emitExpected(expected);
-    consume();
-    return success();
-  }
-
-  LogicalResult enterNesting(SMLoc loc) {
-    if (depth == maxNestingDepth)
-      return emitError(loc, "expression nested too deeply (more than " +
-                                Twine(maxNestingDepth) + " levels)");
-    ++depth;
-    return success();
-  }
-
-  //===--------------------------------------------------------------------===//
-  // Blocks and statements
-  //===--------------------------------------------------------------------===//
-
-  LogicalResult parseModelBlock(ModelAST &model);
-  LogicalResult parseDeclaration(StmtAST &stmt);
-  LogicalResult parseAssignment(StmtAST &stmt);
-  LogicalResult parseType(TypeAST &type);
-  LogicalResult parseTrainBlock(TrainAST &train);
-
-  //===--------------------------------------------------------------------===//
-  // Expressions (each returns null after reporting an error)
-  //===--------------------------------------------------------------------===//
-
-  ExprPtr parseExpr() { return parseBinary(/*additive=*/true); }
-  ExprPtr parseBinary(bool additive);
-  ExprPtr parseUnary();
-  ExprPtr parsePrimary();
-  ExprPtr parseCall();
-  ExprPtr parseParenExpr();
-  ExprPtr foldBinary(TokenKind op, SMLoc opLoc, ExprPtr lhs, ExprPtr rhs);
-
-  Failure arithmeticError(SMLoc opLoc) {
-    return emitError(opLoc,
-                     "arithmetic is only supported on numeric constants");
-  }
-
-  llvm::SourceMgr &sourceMgr;
-  Lexer lexer;
-  Token cur;
-  Token next;
-  unsigned depth = 0;
-  bool hadError = false;
-};
-
-} // namespace
+/// A constant's value for a diagnostic: `128`, `0.5`, `3e-05`, and `4.0` for
+/// a decimal constant with an integral value (`8 / 2`).
+static std::string formatConst(const ConstAST &constant) {
+  if (constant.isInteger)
+    return std::to_string(constant.intValue);
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%g", constant.value);
+  if (text.find_first_of(".e") == std::string::npos)
+    text += ".0";
+  return text;
+}
 
 //===----------------------------------------------------------------------===//
-// module ::= (model-block | train-block)*, exactly one model, at most one train
+// module ::= { const | def | model-block | train-block }
+//            exactly one model, at most one train, in any order
 //===----------------------------------------------------------------------===//
 
 std::unique_ptr<ModuleAST> Parser::parseModule() {
-  auto module = std::make_unique<ModuleAST>();
+  auto result = std::make_unique<ModuleAST>();
+  module = result.get();
   bool seenModel = false;
   while (!cur.is(TokenKind::Eof)) {
-    if (cur.is(TokenKind::KwModel)) {
+    if (cur.is(TokenKind::KwConst)) {
+      ConstAST constant;
+      if (failed(parseConst(constant)))
+        return nullptr;
+      constIndex[constant.name] = module->consts.size();
+      module->consts.push_back(std::move(constant));
+    } else if (cur.is(TokenKind::KwDef)) {
+      DefAST def;
+      if (failed(parseDef(def)))
+        return nullptr;
+      module->defs.push_back(std::move(def));
+    } else if (cur.is(TokenKind::KwModel)) {
       if (seenModel)
         return emitError(cur.getLoc(), "duplicate 'model' block",
                          module->model.loc, "previous 'model' block is here");
@@ -161,15 +75,155 @@ std::unique_ptr<ModuleAST> Parser::parseModule() {
       if (failed(parseTrainBlock(*module->train)))
         return nullptr;
     } else {
-      return emitExpected(!seenModel ? "expected 'model' block"
-                          : !module->train
-                              ? "expected 'train' block or end of file"
-                              : "expected end of file");
+      return emitExpected(
+          !seenModel       ? "expected 'model' block, 'def' or 'const'"
+          : !module->train ? "expected 'train' block, 'def', 'const' or end "
+                             "of file"
+                           : "expected 'def', 'const' or end of file");
     }
   }
   if (!seenModel)
     return emitExpected("expected 'model' block");
-  return module;
+  return result;
+}
+
+LogicalResult Parser::defineTopLevel(StringRef name, SMLoc loc, bool isConst) {
+  auto previous = topLevelNames.find(name);
+  SMLoc previousLoc;
+  if (previous != topLevelNames.end())
+    previousLoc = previous->second;
+  else if (auto value = valueNames.find(name);
+           isConst && value != valueNames.end())
+    previousLoc = value->second;
+  if (previousLoc.isValid())
+    return emitError(loc, "redefinition of '" + name + "'", previousLoc,
+                     "previous definition of '" + name + "' is here");
+  topLevelNames.try_emplace(name, loc);
+  return success();
+}
+
+LogicalResult Parser::defineValue(llvm::StringMap<SMLoc> &definitions,
+                                  StringRef name, SMLoc loc) {
+  if (const ConstAST *constant = lookupConst(name))
+    return emitError(loc, "'" + name + "' is already defined as a constant",
+                     constant->nameLoc,
+                     "constant '" + name + "' is defined here");
+  auto [it, inserted] = definitions.try_emplace(name, loc);
+  if (!inserted)
+    return emitError(loc, "redefinition of '" + name + "'", it->second,
+                     "previous definition of '" + name + "' is here");
+  valueNames.try_emplace(name, loc);
+  return success();
+}
+
+/// const ::= 'const' IDENT '=' const-expr
+LogicalResult Parser::parseConst(ConstAST &constant) {
+  constant.loc = cur.getLoc();
+  consume(); // 'const'
+  if (!cur.is(TokenKind::Identifier))
+    return emitExpected("expected constant name after 'const'");
+  constant.name = cur.spelling.str();
+  constant.nameLoc = cur.getLoc();
+  if (constant.name == "B")
+    return emitError(constant.nameLoc, "'B' is reserved for the batch size");
+  if (failed(defineTopLevel(constant.name, constant.nameLoc,
+                            /*isConst=*/true)))
+    return failure();
+  consume();
+  if (failed(expect(TokenKind::Equal, "expected '=' after constant name '" +
+                                          constant.name + "'")))
+    return failure();
+  // The name is usable only after its value: `const N = N + 1` is a use of
+  // an undefined constant.
+  ExprPtr value = parseConstExpr();
+  if (!value)
+    return failure();
+  constant.value = value->number;
+  constant.isInteger = value->isInteger;
+  constant.intValue = value->intValue;
+  return success();
+}
+
+/// def ::= 'def' IDENT '(' [IDENT {',' IDENT}] ')'
+///         '{' {def-stmt} 'return' expr '}'
+LogicalResult Parser::parseDef(DefAST &def) {
+  def.loc = cur.getLoc();
+  consume(); // 'def'
+  if (!cur.is(TokenKind::Identifier))
+    return emitExpected("expected def name after 'def'");
+  def.name = cur.spelling.str();
+  def.nameLoc = cur.getLoc();
+  if (failed(defineTopLevel(def.name, def.nameLoc, /*isConst=*/false)))
+    return failure();
+  consume();
+  if (failed(expect(TokenKind::LParen,
+                    "expected '(' after def name '" + def.name + "'")))
+    return failure();
+
+  // Parameters and statements share one scope.
+  llvm::StringMap<SMLoc> definitions;
+  if (cur.is(TokenKind::RParen)) {
+    consume();
+  } else {
+    while (true) {
+      if (!cur.is(TokenKind::Identifier))
+        return emitExpected("expected parameter name in def '" + def.name +
+                            "'");
+      if (failed(defineValue(definitions, cur.spelling, cur.getLoc())))
+        return failure();
+      def.params.emplace_back(cur.spelling.str(), cur.getLoc());
+      consume();
+      if (cur.is(TokenKind::Comma)) {
+        consume();
+        continue;
+      }
+      if (failed(expect(TokenKind::RParen,
+                        "expected ',' or ')' in the parameters of def '" +
+                            def.name + "'")))
+        return failure();
+      break;
+    }
+  }
+  if (failed(expect(TokenKind::LBrace,
+                    "expected '{' after the parameters of def '" + def.name +
+                        "'")))
+    return failure();
+
+  while (!cur.is(TokenKind::KwReturn)) {
+    if (cur.is(TokenKind::KwInput) || cur.is(TokenKind::KwLabel))
+      return emitError(cur.getLoc(),
+                       "'" + cur.spelling + "' is not allowed in def '" +
+                           def.name + "' (pass the value as a parameter)");
+    if (cur.is(TokenKind::RBrace))
+      return emitError(cur.getLoc(),
+                       "missing 'return' at the end of def '" + def.name + "'");
+    if (!atStatement())
+      return emitExpected("expected statement or 'return' in def '" + def.name +
+                          "'");
+    StmtAST stmt;
+    if (failed(parseStatement(stmt)) ||
+        failed(defineValue(definitions, stmt.name, stmt.nameLoc)))
+      return failure();
+    def.stmts.push_back(std::move(stmt));
+  }
+  def.returnLoc = cur.getLoc();
+  consume(); // 'return'
+  if (!(def.result = parseExpr()))
+    return failure();
+
+  // `return` must be the last statement.
+  if (cur.is(TokenKind::KwReturn))
+    return emitError(cur.getLoc(),
+                     "duplicate 'return' in def '" + def.name + "'",
+                     def.returnLoc, "previous 'return' is here");
+  if (cur.is(TokenKind::KwParam) || cur.is(TokenKind::KwInput) ||
+      cur.is(TokenKind::KwLabel) ||
+      (cur.is(TokenKind::Identifier) && next.is(TokenKind::Equal)))
+    return emitError(
+        cur.getLoc(), "statement after 'return' in def '" + def.name + "'",
+        def.returnLoc, "'return' must be the last statement; it is here");
+  return expect(TokenKind::RBrace, "expected '}' to close def '" + def.name +
+                                       "' after its 'return'");
 }
 
 /// model-block ::= 'model' IDENT '{' stmt* '}'
@@ -186,22 +240,13 @@ LogicalResult Parser::parseModelBlock(ModelAST &model) {
 
   llvm::StringMap<SMLoc> definitions;
   while (!cur.is(TokenKind::RBrace)) {
-    StmtAST stmt;
-    if (cur.is(TokenKind::KwInput) || cur.is(TokenKind::KwLabel)) {
-      if (failed(parseDeclaration(stmt)))
-        return failure();
-    } else if (cur.is(TokenKind::Identifier)) {
-      if (failed(parseAssignment(stmt)))
-        return failure();
-    } else {
+    if (!atStatement())
       return emitExpected("expected statement or '}' to close model '" +
                           model.name + "'");
-    }
-    auto [it, inserted] = definitions.try_emplace(stmt.name, stmt.nameLoc);
-    if (!inserted)
-      return emitError(stmt.nameLoc, "redefinition of '" + stmt.name + "'",
-                       it->second,
-                       "previous definition of '" + stmt.name + "' is here");
+    StmtAST stmt;
+    if (failed(parseStatement(stmt)) ||
+        failed(defineValue(definitions, stmt.name, stmt.nameLoc)))
+      return failure();
     model.stmts.push_back(std::move(stmt));
   }
   consume(); // '}'
@@ -209,9 +254,18 @@ LogicalResult Parser::parseModelBlock(ModelAST &model) {
 }
 
 /// stmt ::= ('input' | 'label') IDENT ':' type
+///        | 'param' IDENT ':' type '=' expr
+///        | IDENT '=' expr
+LogicalResult Parser::parseStatement(StmtAST &stmt) {
+  if (cur.is(TokenKind::Identifier))
+    return parseAssignment(stmt);
+  return parseDeclaration(stmt);
+}
+
 LogicalResult Parser::parseDeclaration(StmtAST &stmt) {
-  stmt.kind =
-      cur.is(TokenKind::KwInput) ? StmtAST::Kind::Input : StmtAST::Kind::Label;
+  stmt.kind = cur.is(TokenKind::KwInput)   ? StmtAST::Kind::Input
+              : cur.is(TokenKind::KwLabel) ? StmtAST::Kind::Label
+                                           : StmtAST::Kind::Param;
   stmt.loc = cur.getLoc();
   std::string keyword = cur.spelling.str();
   consume();
@@ -222,12 +276,20 @@ LogicalResult Parser::parseDeclaration(StmtAST &stmt) {
   stmt.nameLoc = cur.getLoc();
   consume();
   if (failed(expect(TokenKind::Colon, "expected ':' after " + keyword +
-                                          " name '" + stmt.name + "'")))
+                                          " name '" + stmt.name + "'")) ||
+      failed(parseType(stmt.type)))
     return failure();
-  return parseType(stmt.type);
+  if (stmt.kind != StmtAST::Kind::Param)
+    return success();
+  if (failed(expect(TokenKind::Equal,
+                    "expected '=' and an initializer after the type of "
+                    "param '" +
+                        stmt.name + "'")))
+    return failure();
+  stmt.value = parseExpr();
+  return failure(!stmt.value);
 }
 
-/// stmt ::= IDENT '=' expr
 LogicalResult Parser::parseAssignment(StmtAST &stmt) {
   stmt.kind = StmtAST::Kind::Assign;
   stmt.loc = stmt.nameLoc = cur.getLoc();
@@ -240,7 +302,7 @@ LogicalResult Parser::parseAssignment(StmtAST &stmt) {
   return failure(!stmt.value);
 }
 
-/// type ::= IDENT '[' dim (',' dim)* ']'     dim ::= INTEGER | IDENT
+/// type ::= IDENT '[' dim (',' dim)* ']'
 LogicalResult Parser::parseType(TypeAST &type) {
   if (!cur.is(TokenKind::Identifier))
     return emitExpected("expected type like f32[B, 784]");
@@ -252,17 +314,8 @@ LogicalResult Parser::parseType(TypeAST &type) {
     return failure();
   while (true) {
     DimAST dim;
-    dim.loc = cur.getLoc();
-    if (cur.is(TokenKind::Number) && cur.isInteger) {
-      if (cur.intValue == 0)
-        return emitError(dim.loc, "dimension size must be positive, found 0");
-      dim.size = cur.intValue;
-    } else if (cur.is(TokenKind::Identifier)) {
-      dim.symbol = cur.spelling.str();
-    } else {
-      return emitExpected("expected dimension (integer or name)");
-    }
-    consume();
+    if (failed(parseDim(dim)))
+      return failure();
     type.dims.push_back(std::move(dim));
     if (cur.is(TokenKind::Comma)) {
       consume();
@@ -272,6 +325,38 @@ LogicalResult Parser::parseType(TypeAST &type) {
                   "expected ',' or ']' in the dimensions of '" +
                       type.elementType + "'");
   }
+}
+
+/// dim ::= INTEGER | 'B' | CONST-NAME
+/// A constant becomes a sized dimension; only `B` stays symbolic.
+LogicalResult Parser::parseDim(DimAST &dim) {
+  dim.loc = cur.getLoc();
+  if (cur.is(TokenKind::Number) && cur.isInteger) {
+    if (cur.intValue == 0)
+      return emitError(dim.loc, "dimension size must be positive, found 0");
+    dim.size = cur.intValue;
+  } else if (cur.is(TokenKind::Identifier)) {
+    if (cur.spelling == "B") {
+      dim.symbol = "B";
+    } else if (const ConstAST *constant = lookupConst(cur.spelling)) {
+      if (!constant->isInteger)
+        return emitError(dim.loc, "dimension size must be an integer, found '" +
+                                      constant->name +
+                                      "' = " + formatConst(*constant));
+      if (constant->intValue <= 0)
+        return emitError(dim.loc, "dimension size must be positive, found '" +
+                                      constant->name +
+                                      "' = " + formatConst(*constant));
+      dim.size = constant->intValue;
+    } else {
+      return emitError(dim.loc,
+                       "use of undefined constant '" + cur.spelling + "'");
+    }
+  } else {
+    return emitExpected("expected dimension (integer or name)");
+  }
+  consume();
+  return success();
 }
 
 /// train-block ::= 'train' '{' (IDENT '=' expr)* '}'
@@ -303,200 +388,6 @@ LogicalResult Parser::parseTrainBlock(TrainAST &train) {
   }
   consume(); // '}'
   return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Expressions
-//===----------------------------------------------------------------------===//
-
-/// expr ::= term (('+' | '-') term)*     term ::= unary (('*' | '/') unary)*
-/// Operands are checked as soon as they are known, so `x + ...` reports the
-/// '+' without parsing on.
-ExprPtr Parser::parseBinary(bool additive) {
-  auto atOperator = [&] {
-    return additive ? cur.is(TokenKind::Plus) || cur.is(TokenKind::Minus)
-                    : cur.is(TokenKind::Star) || cur.is(TokenKind::Slash);
-  };
-  ExprPtr lhs = additive ? parseBinary(false) : parseUnary();
-  while (lhs && atOperator()) {
-    TokenKind op = cur.kind;
-    SMLoc opLoc = cur.getLoc();
-    if (lhs->kind != Expr::Kind::Number)
-      return arithmeticError(opLoc);
-    consume();
-    ExprPtr rhs = additive ? parseBinary(false) : parseUnary();
-    if (!rhs)
-      return nullptr;
-    lhs = foldBinary(op, opLoc, std::move(lhs), std::move(rhs));
-  }
-  return lhs;
-}
-
-/// Folds `lhs op rhs` into lhs, which keeps the location of its first token.
-/// Integer + - * stay integers; '/' and anything touching a decimal give a
-/// decimal.
-ExprPtr Parser::foldBinary(TokenKind op, SMLoc opLoc, ExprPtr lhs,
-                           ExprPtr rhs) {
-  if (rhs->kind != Expr::Kind::Number)
-    return arithmeticError(opLoc);
-  if (op == TokenKind::Slash && rhs->number == 0)
-    return emitError(opLoc, "division by zero");
-  if (lhs->isInteger && rhs->isInteger && op != TokenKind::Slash) {
-    int64_t a = lhs->intValue, b = rhs->intValue, result;
-    bool overflow = op == TokenKind::Plus    ? llvm::AddOverflow(a, b, result)
-                    : op == TokenKind::Minus ? llvm::SubOverflow(a, b, result)
-                                             : llvm::MulOverflow(a, b, result);
-    if (overflow)
-      return emitError(opLoc, "integer overflow in constant expression");
-    lhs->intValue = result;
-    lhs->number = static_cast<double>(result);
-    return lhs;
-  }
-  double a = lhs->number, b = rhs->number;
-  double result = op == TokenKind::Plus    ? a + b
-                  : op == TokenKind::Minus ? a - b
-                  : op == TokenKind::Star  ? a * b
-                                           : a / b;
-  if (std::isinf(result))
-    return emitError(opLoc, "floating-point overflow in constant expression");
-  lhs->number = result;
-  lhs->isInteger = false;
-  lhs->intValue = 0;
-  return lhs;
-}
-
-/// unary ::= '-' unary | primary
-ExprPtr Parser::parseUnary() {
-  if (!cur.is(TokenKind::Minus))
-    return parsePrimary();
-  SMLoc opLoc = cur.getLoc();
-  if (failed(enterNesting(opLoc)))
-    return nullptr;
-  auto leave = llvm::make_scope_exit([&] { --depth; });
-  consume();
-  ExprPtr operand = parseUnary();
-  if (!operand)
-    return nullptr;
-  if (operand->kind != Expr::Kind::Number)
-    return arithmeticError(opLoc);
-  if (operand->isInteger) {
-    int64_t result;
-    if (llvm::SubOverflow(int64_t(0), operand->intValue, result))
-      return emitError(opLoc, "integer overflow in constant expression");
-    operand->intValue = result;
-    operand->number = static_cast<double>(result);
-  } else {
-    operand->number = -operand->number;
-  }
-  operand->loc = opLoc;
-  return operand;
-}
-
-/// primary ::= NUMBER | STRING | IDENT | call | '(' expr ')'
-ExprPtr Parser::parsePrimary() {
-  SMLoc loc = cur.getLoc();
-  switch (cur.kind) {
-  case TokenKind::Number: {
-    auto expr = std::make_unique<Expr>(Expr::Kind::Number, loc);
-    expr->number = cur.number;
-    expr->isInteger = cur.isInteger;
-    expr->intValue = cur.intValue;
-    consume();
-    return expr;
-  }
-  case TokenKind::String: {
-    auto expr = std::make_unique<Expr>(Expr::Kind::String, loc);
-    expr->name = std::move(cur.text);
-    consume();
-    return expr;
-  }
-  case TokenKind::Identifier: {
-    if (next.is(TokenKind::LParen))
-      return parseCall();
-    auto expr = std::make_unique<Expr>(Expr::Kind::Ident, loc);
-    expr->name = cur.spelling.str();
-    consume();
-    return expr;
-  }
-  case TokenKind::LParen:
-    return parseParenExpr();
-  default:
-    return emitExpected("expected expression");
-  }
-}
-
-/// call ::= IDENT '(' [arg (',' arg)*] ')'     arg ::= IDENT '=' expr | expr
-/// Keyword arguments come after all positional ones and are unique.
-ExprPtr Parser::parseCall() {
-  auto call = std::make_unique<Expr>(Expr::Kind::Call, cur.getLoc());
-  call->name = cur.spelling.str();
-  consume(); // callee
-  if (failed(enterNesting(cur.getLoc())))
-    return nullptr;
-  auto leave = llvm::make_scope_exit([&] { --depth; });
-  consume(); // '('
-  if (cur.is(TokenKind::RParen)) {
-    consume();
-    return call;
-  }
-  while (true) {
-    if (cur.is(TokenKind::Identifier) && next.is(TokenKind::Equal)) {
-      KeywordArg kwarg;
-      kwarg.name = cur.spelling.str();
-      kwarg.loc = cur.getLoc();
-      for (const KeywordArg &previous : call->kwargs)
-        if (previous.name == kwarg.name)
-          return emitError(
-              kwarg.loc, "duplicate keyword argument '" + kwarg.name + "'",
-              previous.loc,
-              "previous keyword argument '" + kwarg.name + "' is here");
-      consume(); // name
-      consume(); // '='
-      if (!(kwarg.value = parseExpr()))
-        return nullptr;
-      call->kwargs.push_back(std::move(kwarg));
-    } else {
-      SMLoc argLoc = cur.getLoc();
-      ExprPtr arg = parseExpr();
-      if (!arg)
-        return nullptr;
-      if (!call->kwargs.empty())
-        return emitError(argLoc, "positional argument after keyword argument");
-      call->args.push_back(std::move(arg));
-    }
-    if (cur.is(TokenKind::Comma)) {
-      consume();
-      continue;
-    }
-    if (failed(expect(TokenKind::RParen,
-                      "expected ')' to close the argument list of '" +
-                          call->name + "'")))
-      return nullptr;
-    return call;
-  }
-}
-
-/// '(' expr ')'; the result's location becomes that of the '('.
-ExprPtr Parser::parseParenExpr() {
-  SMLoc lparenLoc = cur.getLoc();
-  if (failed(enterNesting(lparenLoc)))
-    return nullptr;
-  auto leave = llvm::make_scope_exit([&] { --depth; });
-  consume(); // '('
-  ExprPtr inner = parseExpr();
-  if (!inner)
-    return nullptr;
-  if (!cur.is(TokenKind::RParen)) {
-    const char *expected = "expected ')' to close the parenthesized expression";
-    if (cur.is(TokenKind::Error))
-      return emitExpected(expected);
-    return emitError(cur.getLoc(),
-                     Twine(expected) + ", found " + describeToken(cur),
-                     lparenLoc, "to match this '('");
-  }
-  consume();
-  inner->loc = lparenLoc;
-  return inner;
 }
 
 std::unique_ptr<ModuleAST>

@@ -68,7 +68,10 @@ def NN_OptimizerKindAttr : EnumAttr<NN_Dialect, NN_OptimizerKind, "optimizer"> {
 
 def NN_FloatTensor : StaticShapeTensorOf<[F32]>;
 def NN_LabelTensor : StaticShapeTensorOf<[I32]>;
-def NN_ScalarTensor : 0DTensorOf<[F32]>;
+def NN_ScalarTensor : 0DTensorOf<[F32]> {
+  // Buildable, so assembly formats need not spell `tensor<f32>` out.
+  let builderCall = "::mlir::RankedTensorType::get({}, $_builder.getF32Type())";
+}
 def NN_AnyTensor : StaticShapeTensorOf<[F32, I32]>;
 
 class NN_Op<string mnemonic, list<Trait> traits = []>

@@ -79,20 +79,39 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *ctx,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
-  Type lhsType = adaptor.getLhs().getType(), rhsType = adaptor.getRhs().getType();
-  if (failed(expectRank(loc, "nn.matmul", "lhs", lhsType, 2)) ||
-      failed(expectRank(loc, "nn.matmul", "rhs", rhsType, 2)))
-    return failure();
-  ArrayRef<int64_t> lhs = cast<RankedTensorType>(lhsType).getShape();
-  ArrayRef<int64_t> rhs = cast<RankedTensorType>(rhsType).getShape();
+  ArrayRef<int64_t> lhs =
+      cast<RankedTensorType>(adaptor.getLhs().getType()).getShape();
+  ArrayRef<int64_t> rhs =
+      cast<RankedTensorType>(adaptor.getRhs().getType()).getShape();
+  int64_t lr = lhs.size(), rr = rhs.size();
+  // No upper bound: nn.linear's gradient multiplies inputs of any rank.
+  if (lr < 2)
+    return emitOptionalError(loc, "'nn.matmul' expects lhs of rank 2 or ",
+                             "more, got shape ", formatShape(lhs));
+  if (rr != 2 && rr != lr)
+    return emitOptionalError(loc, "'nn.matmul' expects rhs of rank 2 or of ",
+                             "the lhs's rank, got lhs ", formatShape(lhs),
+                             " and rhs ", formatShape(rhs));
   bool ta = adaptor.getTransposeLhs(), tb = adaptor.getTransposeRhs();
-  int64_t m = ta ? lhs[1] : lhs[0], kl = ta ? lhs[0] : lhs[1];
-  int64_t kr = tb ? rhs[1] : rhs[0], n = tb ? rhs[0] : rhs[1];
+  // A shared rhs contracts the last lhs dimension, so the lhs's leading
+  // dimensions are rows; transposing the lhs would mix them with columns.
+  if (rr < lr && ta)
+    return emitOptionalError(loc, "'nn.matmul' transpose_lhs needs an rhs ",
+                             "with the lhs's batch dimensions, got lhs ",
+                             formatShape(lhs), " and rhs ", formatShape(rhs));
+  ArrayRef<int64_t> batch = lhs.drop_back(2);
+  if (rr == lr && rhs.drop_back(2) != batch)
+    return emitOptionalError(loc, "'nn.matmul' batch dimensions differ: lhs ",
+                             formatShape(lhs), " vs rhs ", formatShape(rhs));
+  int64_t m = lhs[lr - (ta ? 1 : 2)], kl = lhs[lr - (ta ? 2 : 1)];
+  int64_t kr = rhs[rr - (tb ? 1 : 2)], n = rhs[rr - (tb ? 2 : 1)];
   if (kl != kr)
     return emitOptionalError(loc, "'nn.matmul' contracting dimensions differ: ",
                              "lhs ", formatShape(lhs), " vs rhs ",
                              formatShape(rhs), " (", kl, " vs ", kr, ")");
-  types.push_back(f32Tensor(ctx, {m, n}));
+  SmallVector<int64_t> shape(batch);
+  shape.append({m, n});
+  types.push_back(f32Tensor(ctx, shape));
   return success();
 }
 
@@ -104,42 +123,85 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *ctx,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
-  Type inType = adaptor.getInput().getType();
   Type wType = adaptor.getWeight().getType();
   Type bType = adaptor.getBias().getType();
-  if (failed(expectRank(loc, "nn.linear", "input", inType, 2)) ||
-      failed(expectRank(loc, "nn.linear", "weight", wType, 2)) ||
+  ArrayRef<int64_t> in =
+      cast<RankedTensorType>(adaptor.getInput().getType()).getShape();
+  if (in.size() < 2)
+    return emitOptionalError(loc, "'nn.linear' expects input of rank 2 or ",
+                             "more, got shape ", formatShape(in));
+  if (failed(expectRank(loc, "nn.linear", "weight", wType, 2)) ||
       failed(expectRank(loc, "nn.linear", "bias", bType, 1)))
     return failure();
-  ArrayRef<int64_t> in = cast<RankedTensorType>(inType).getShape();
   ArrayRef<int64_t> w = cast<RankedTensorType>(wType).getShape();
   ArrayRef<int64_t> b = cast<RankedTensorType>(bType).getShape();
-  if (in[1] != w[0])
-    return emitOptionalError(loc, "'nn.linear' input features ", in[1],
+  if (in.back() != w[0])
+    return emitOptionalError(loc, "'nn.linear' input features ", in.back(),
                              " (input shape ", formatShape(in),
                              ") do not match weight rows ", w[0],
                              " (weight shape ", formatShape(w), ")");
   if (b[0] != w[1])
     return emitOptionalError(loc, "'nn.linear' bias size ", b[0],
                              " does not match weight columns ", w[1]);
-  types.push_back(f32Tensor(ctx, {in[0], w[1]}));
+  SmallVector<int64_t> shape(in.drop_back());
+  shape.push_back(w[1]);
+  types.push_back(f32Tensor(ctx, shape));
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// nn.add
+//===----------------------------------------------------------------------===//
+
+LogicalResult AddOp::inferReturnTypes(MLIRContext *ctx,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  auto lhs = cast<RankedTensorType>(adaptor.getLhs().getType());
+  ArrayRef<int64_t> rhs =
+      cast<RankedTensorType>(adaptor.getRhs().getType()).getShape();
+  if (rhs.size() > lhs.getShape().size() ||
+      lhs.getShape().take_back(rhs.size()) != rhs)
+    return emitOptionalError(loc, "'nn.add' rhs shape ", formatShape(rhs),
+                             " must equal lhs shape ",
+                             formatShape(lhs.getShape()), " or a suffix of it");
+  types.push_back(lhs);
+  return success();
+}
+
+/// `custom<BroadcastOperandTypes>`: one type when both operands have it,
+/// else `lhs-type, rhs-type`.
+static ParseResult parseBroadcastOperandTypes(OpAsmParser &parser,
+                                              Type &lhsType, Type &rhsType) {
+  if (parser.parseType(lhsType))
+    return failure();
+  rhsType = lhsType;
+  if (succeeded(parser.parseOptionalComma()))
+    return parser.parseType(rhsType);
+  return success();
+}
+
+static void printBroadcastOperandTypes(OpAsmPrinter &printer, Operation *,
+                                       Type lhsType, Type rhsType) {
+  printer << lhsType;
+  if (rhsType != lhsType)
+    printer << ", " << rhsType;
 }
 
 //===----------------------------------------------------------------------===//
 // nn.softmax_cross_entropy / nn.softmax_cross_entropy_grad
 //===----------------------------------------------------------------------===//
 
-/// Shared by the loss and its gradient: logits [B, C] and labels [B].
+/// Shared by the loss and its gradient: logits [..., C] and labels [...].
 static LogicalResult verifyLogitsAndLabels(std::optional<Location> loc,
                                            StringRef op, Type logitsType,
                                            Type labelsType) {
-  if (failed(expectRank(loc, op, "logits", logitsType, 2)) ||
-      failed(expectRank(loc, op, "labels", labelsType, 1)))
-    return failure();
   ArrayRef<int64_t> logits = cast<RankedTensorType>(logitsType).getShape();
   ArrayRef<int64_t> labels = cast<RankedTensorType>(labelsType).getShape();
-  if (logits[0] != labels[0])
+  if (logits.size() < 2)
+    return emitOptionalError(loc, "'", op, "' expects logits of rank 2 or ",
+                             "more, got shape ", formatShape(logits));
+  if (logits.drop_back() != labels)
     return emitOptionalError(loc, "'", op, "' batch of logits ",
                              formatShape(logits), " differs from labels ",
                              formatShape(labels));
@@ -149,11 +211,11 @@ static LogicalResult verifyLogitsAndLabels(std::optional<Location> loc,
 LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
     SmallVectorImpl<Type> &types) {
-  Type logits = adaptor.getLogits().getType();
-  if (failed(verifyLogitsAndLabels(loc, "nn.softmax_cross_entropy", logits,
-                                   adaptor.getLabels().getType())))
+  Type labels = adaptor.getLabels().getType();
+  if (failed(verifyLogitsAndLabels(loc, "nn.softmax_cross_entropy",
+                                   adaptor.getLogits().getType(), labels)))
     return failure();
-  types.push_back(f32Tensor(ctx, cast<RankedTensorType>(logits).getDimSize(0)));
+  types.push_back(f32Tensor(ctx, cast<RankedTensorType>(labels).getShape()));
   return success();
 }
 
@@ -161,30 +223,23 @@ LogicalResult SoftmaxCrossEntropyGradOp::inferReturnTypes(
     MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
     SmallVectorImpl<Type> &types) {
   Type logits = adaptor.getLogits().getType();
+  auto labels = cast<RankedTensorType>(adaptor.getLabels().getType());
   if (failed(verifyLogitsAndLabels(loc, "nn.softmax_cross_entropy_grad", logits,
-                                   adaptor.getLabels().getType())))
+                                   labels)))
     return failure();
   auto grad = cast<RankedTensorType>(adaptor.getGrad().getType());
-  if (grad.getShape() != ArrayRef<int64_t>(
-                             cast<RankedTensorType>(logits).getDimSize(0)))
+  if (grad.getShape() != labels.getShape())
     return emitOptionalError(loc, "'nn.softmax_cross_entropy_grad' grad shape ",
                              formatShape(grad.getShape()),
-                             " must be the logits' batch");
+                             " must be the logits' batch ",
+                             formatShape(labels.getShape()));
   types.push_back(logits);
   return success();
 }
 
 //===----------------------------------------------------------------------===//
-// nn.mean / nn.reduce_sum
+// nn.reduce_sum
 //===----------------------------------------------------------------------===//
-
-LogicalResult MeanOp::inferReturnTypes(MLIRContext *ctx,
-                                       std::optional<Location> loc,
-                                       Adaptor adaptor,
-                                       SmallVectorImpl<Type> &types) {
-  types.push_back(f32Tensor(ctx, {}));
-  return success();
-}
 
 LogicalResult ReduceSumOp::inferReturnTypes(MLIRContext *ctx,
                                             std::optional<Location> loc,

@@ -106,6 +106,8 @@ LogicalResult LowerOptimizerPass::lower(func::FuncOp model) {
                                 param.getNameAttr());
   };
 
+  // Collect (parameter, gradient) pairs and the loss.
+  SmallVector<std::pair<ParamOp, Value>> paramGrads;
   for (unsigned i = 0, e = step.getNumResults(); i < e; ++i) {
     auto role = step.getResultAttrOfType<StringAttr>(i, attrs::kRole);
     Value value = ret.getOperand(i);
@@ -119,23 +121,43 @@ LogicalResult LowerOptimizerPass::lower(func::FuncOp model) {
     if (!param)
       return step.emitError("gradient result ")
              << i << " names unknown parameter " << target;
+    paramGrads.push_back({param, value});
+  }
+
+  // Global gradient norm and the clipping factor (1 when the runtime's clip
+  // threshold, hyper[8], is 0). The norm is also an output for telemetry.
+  auto scalarType = RankedTensorType::get({}, f32);
+  Value sumSquares;
+  for (auto [param, grad] : paramGrads) {
+    Value ss = b.create<SumSquaresOp>(param.getLoc(), scalarType, grad);
+    sumSquares = sumSquares ? b.create<AddOp>(loc, sumSquares, ss).getResult() : ss;
+  }
+  if (!sumSquares)
+    return step.emitError("the model has no parameters to train");
+  auto clip = b.create<ClipScaleOp>(loc, scalarType, scalarType, sumSquares, hyper);
+  Value scale = clip.getScale();
+
+  for (auto [param, grad] : paramGrads) {
     Location ploc = param.getLoc();
+    bool noDecay = param.getNoDecay();
     if (*kind == OptimizerKind::sgd) {
       OptStateOp mom = declareState(param, "momentum");
-      auto update = b.create<SgdUpdateOp>(ploc, param, value, mom, hyper);
+      auto update = b.create<SgdUpdateOp>(ploc, param, grad, mom, hyper, scale,
+                                          noDecay);
       addResult(update.getNewParam(), "update", param.getNameAttr());
       stateUpdates.push_back({update.getNewMomentum(), mom.getNameAttr()});
     } else {
       OptStateOp m = declareState(param, "adam_m");
       OptStateOp v = declareState(param, "adam_v");
       auto update = b.create<AdamUpdateOp>(
-          ploc, param, value, m, v, hyper,
-          /*decoupled=*/*kind == OptimizerKind::adamw);
+          ploc, param, grad, m, v, hyper, scale,
+          /*decoupled=*/*kind == OptimizerKind::adamw, noDecay);
       addResult(update.getNewParam(), "update", param.getNameAttr());
       stateUpdates.push_back({update.getNewM(), m.getNameAttr()});
       stateUpdates.push_back({update.getNewV(), v.getNameAttr()});
     }
   }
+  addResult(clip.getNorm(), "grad_norm", nullptr);
   for (auto [value, target] : stateUpdates)
     addResult(value, "update", target);
 

@@ -38,7 +38,7 @@ std::optional<myelin::Phase> myelin::parsePhase(StringRef name) {
 }
 
 void myelin::buildTrainingPipeline(OpPassManager &pm, Phase stopAfter,
-                                   StringRef optimizer) {
+                                   StringRef optimizer, bool parallel) {
   if (stopAfter == Phase::NN)
     return;
 
@@ -76,7 +76,15 @@ void myelin::buildTrainingPipeline(OpPassManager &pm, Phase stopAfter,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createBufferizationToMemRefPass());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (parallel) {
+    // One OpenMP worksharing loop per big kernel, over its outermost
+    // parallel dimension (codegen/ParallelizeLoops.cpp).
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+    pm.addNestedPass<func::FuncOp>(createParallelizeLoopsPass());
+    pm.addPass(createConvertSCFToOpenMPPass());
+  } else {
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  }
   pm.addPass(createApproximateMathPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -96,6 +104,9 @@ void myelin::buildTrainingPipeline(OpPassManager &pm, Phase stopAfter,
   funcOptions.useBarePtrCallConv = true;
   pm.addPass(createConvertFuncToLLVMPass(funcOptions));
   pm.addPass(createConvertControlFlowToLLVMPass());
+  // Last: it would otherwise convert function signatures itself, without the
+  // bare-pointer convention.
+  pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }
@@ -105,7 +116,7 @@ void myelin::buildTrainingPipeline(OpPassManager &pm,
   std::optional<Phase> phase = parsePhase(options.stopAfter);
   // An unknown phase name is rejected by the registration's validation.
   buildTrainingPipeline(pm, phase.value_or(Phase::LLVMDialect),
-                        options.optimizer);
+                        options.optimizer, options.threads);
 }
 
 void myelin::registerTrainingPipeline() {

@@ -35,11 +35,16 @@ struct PipelineOptions : public mlir::PassPipelineOptions<PipelineOptions> {
       *this, "optimizer",
       llvm::cl::desc("Override the spec's optimizer (sgd, adam, adamw)"),
       llvm::cl::init("")};
+  Option<bool> threads{*this, "threads",
+                       llvm::cl::desc("Run big kernels on all cores (OpenMP)"),
+                       llvm::cl::init(true)};
 };
 
 /// Adds the passes from the frontend's output up to `stopAfter`.
+/// `parallel` runs big kernels on all cores (OpenMP).
 void buildTrainingPipeline(mlir::OpPassManager &pm, Phase stopAfter,
-                           llvm::StringRef optimizer = "");
+                           llvm::StringRef optimizer = "",
+                           bool parallel = true);
 /// Same, from registered pipeline options.
 void buildTrainingPipeline(mlir::OpPassManager &pm,
                            const PipelineOptions &options);

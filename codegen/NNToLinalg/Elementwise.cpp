@@ -1,8 +1,8 @@
 //===- Elementwise.cpp - nn elementwise ops to linalg -----------*- C++ -*-===//
 //
-// Activations, their gradients, nn.add and nn.broadcast become all-parallel
-// linalg.generics, which linalg's elementwise fusion later merges with their
-// producers and consumers.
+// Activations, their gradients, nn.add (broadcasting its rhs) and
+// nn.broadcast become all-parallel linalg.generics, which linalg's
+// elementwise fusion later merges with their producers and consumers.
 //===----------------------------------------------------------------------===//
 
 #include "codegen/NNToLinalg/Utils.h"
@@ -75,10 +75,31 @@ struct TanhLowering : ElementwisePattern<nn::TanhOp, TanhLowering> {
   }
 };
 
-struct AddLowering : ElementwisePattern<nn::AddOp, AddLowering> {
-  using ElementwisePattern::ElementwisePattern;
-  static Value scalar(OpBuilder &b, Location loc, ValueRange a) {
-    return b.create<arith::AddFOp>(loc, a[0], a[1], fastMath(b));
+// nn.add: the rhs map drops the leading dimensions it is broadcast along
+// (an identity map for same-shaped operands).
+struct AddLowering : OpRewritePattern<nn::AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::AddOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    int64_t rank = type.getRank();
+    int64_t rhsRank = cast<RankedTensorType>(op.getRhs().getType()).getRank();
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    // Not getMinorSubMap: that returns a null map for a rank-0 rhs.
+    AffineMap rhsMap = AffineMap::get(
+        rank, 0, identity.getResults().take_back(rhsRank), op.getContext());
+    auto generic = rewriter.create<linalg::GenericOp>(
+        op.getLoc(), TypeRange{type}, op->getOperands(),
+        ValueRange{emptyTensor(rewriter, op.getLoc(), type)},
+        ArrayRef<AffineMap>{identity, rhsMap, identity},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [](OpBuilder &b, Location l, ValueRange args) {
+          b.create<linalg::YieldOp>(
+              l, b.create<arith::AddFOp>(l, args[0], args[1], fastMath(b))
+                     .getResult());
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
   }
 };
 

@@ -4,7 +4,9 @@
 // contiguous dimension innermost: (m, k, n) when the right operand is
 // row-major, so the inner loop is an axpy along rows of B and C, and
 // (m, n, k) for A * B^T, where both operands are contiguous along k and the
-// inner loop is a dot product (vectorized thanks to reassociation).
+// inner loop is a dot product (vectorized thanks to reassociation). Batch
+// dimensions are outermost; a rank-2 right operand shared by the batch is
+// indexed by (k, n) only.
 //===----------------------------------------------------------------------===//
 
 #include "codegen/NNToLinalg/Utils.h"
@@ -16,30 +18,41 @@ using namespace myelin::codegen;
 
 namespace {
 
-/// Builds C += op(A) * op(B) into `init` ([M, N]) as a linalg.generic.
+/// Builds C += op(A) * op(B) into `init` ([..., M, N]) as a linalg.generic.
+/// A is [..., M, K] (or [..., K, M] when `ta`); B has A's rank and batch
+/// dimensions, or is a rank-2 [K, N] (or [N, K] when `tb`) shared by all of
+/// them.
 Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs, bool ta,
                   bool tb, Value init) {
   MLIRContext *ctx = b.getContext();
-  // Loop dims: m, k, n normally; m, n, k for A * B^T.
+  int64_t rank = cast<RankedTensorType>(init.getType()).getRank();
+  int64_t batch = rank - 2;
+  bool sharedRhs = cast<RankedTensorType>(rhs.getType()).getRank() == 2;
+  // Loop dims: batch..., m, k, n normally; batch..., m, n, k for A * B^T.
   bool dot = tb && !ta;
-  AffineExpr m = getAffineDimExpr(0, ctx);
-  AffineExpr k = getAffineDimExpr(dot ? 2 : 1, ctx);
-  AffineExpr n = getAffineDimExpr(dot ? 1 : 2, ctx);
-  AffineMap lhsMap = AffineMap::get(3, 0, ta ? ArrayRef<AffineExpr>{k, m}
-                                            : ArrayRef<AffineExpr>{m, k},
-                                    ctx);
-  AffineMap rhsMap = AffineMap::get(3, 0, tb ? ArrayRef<AffineExpr>{n, k}
-                                            : ArrayRef<AffineExpr>{k, n},
-                                    ctx);
-  AffineMap outMap = AffineMap::get(3, 0, {m, n}, ctx);
+  unsigned numLoops = batch + 3;
+  SmallVector<AffineExpr> batchExprs;
+  for (int64_t i = 0; i < batch; ++i)
+    batchExprs.push_back(getAffineDimExpr(i, ctx));
+  AffineExpr m = getAffineDimExpr(batch, ctx);
+  AffineExpr k = getAffineDimExpr(batch + (dot ? 2 : 1), ctx);
+  AffineExpr n = getAffineDimExpr(batch + (dot ? 1 : 2), ctx);
+  auto map = [&](bool withBatch, AffineExpr row, AffineExpr col) {
+    SmallVector<AffineExpr> exprs;
+    if (withBatch)
+      exprs = batchExprs;
+    exprs.append({row, col});
+    return AffineMap::get(numLoops, 0, exprs, ctx);
+  };
+  AffineMap lhsMap = ta ? map(true, k, m) : map(true, m, k);
+  AffineMap rhsMap = tb ? map(!sharedRhs, n, k) : map(!sharedRhs, k, n);
+  AffineMap outMap = map(true, m, n);
   using utils::IteratorType;
-  SmallVector<IteratorType> iterators =
-      dot ? SmallVector<IteratorType>{IteratorType::parallel,
-                                      IteratorType::parallel,
-                                      IteratorType::reduction}
-          : SmallVector<IteratorType>{IteratorType::parallel,
-                                      IteratorType::reduction,
-                                      IteratorType::parallel};
+  SmallVector<IteratorType> iterators(batch + 1, IteratorType::parallel);
+  if (dot)
+    iterators.append({IteratorType::parallel, IteratorType::reduction});
+  else
+    iterators.append({IteratorType::reduction, IteratorType::parallel});
   auto generic = b.create<linalg::GenericOp>(
       loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
       ArrayRef<AffineMap>{lhsMap, rhsMap, outMap}, iterators,
@@ -66,20 +79,23 @@ struct MatMulLowering : OpRewritePattern<nn::MatMulOp> {
 };
 
 // nn.linear: the accumulator starts as the broadcast bias, so the bias add
-// costs no extra pass over the output.
+// costs no extra pass over the output. Leading input dimensions are batch
+// dimensions of a matmul with a shared weight.
 struct LinearLowering : OpRewritePattern<nn::LinearOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::LinearOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
+    int64_t rank = type.getRank();
     MLIRContext *ctx = rewriter.getContext();
-    AffineMap biasMap = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+    AffineMap biasMap =
+        AffineMap::get(rank, 0, {getAffineDimExpr(rank - 1, ctx)}, ctx);
     auto bias = rewriter.create<linalg::GenericOp>(
         loc, TypeRange{type}, ValueRange{op.getBias()},
         ValueRange{emptyTensor(rewriter, loc, type)},
-        ArrayRef<AffineMap>{biasMap, rewriter.getMultiDimIdentityMap(2)},
-        SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
+        ArrayRef<AffineMap>{biasMap, rewriter.getMultiDimIdentityMap(rank)},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
         [](OpBuilder &b, Location l, ValueRange args) {
           b.create<linalg::YieldOp>(l, args[0]);
         });

@@ -1,8 +1,9 @@
 //===- Loss.cpp - nn losses to linalg ---------------------------*- C++ -*-===//
 //
 // Softmax cross-entropy, forward and backward, in the numerically stable
-// form: row max, sum of exp(x - max), then logsumexp - x[label]. nn.mean
-// is a full reduction followed by a scale.
+// form: row max, sum of exp(x - max), then logsumexp - x[label]. Logits of
+// rank > 2 ([B, T, V]) are collapsed to their [B*T, V] rows first, a view
+// after bufferization. nn.mean is a full reduction followed by a scale.
 //===----------------------------------------------------------------------===//
 
 #include "codegen/NNToLinalg/Utils.h"
@@ -18,6 +19,28 @@ Value isLabel(OpBuilder &b, Location loc, Value cls, Value label) {
   Value labelIdx =
       b.create<arith::IndexCastOp>(loc, b.getIndexType(), label);
   return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, cls, labelIdx);
+}
+
+/// Collapses all but the last `keep` dimensions of `value` into one:
+/// [d0, ..., dn-1] -> [d0 * ... * dn-1-keep, ...the last keep dims].
+Value collapseLeading(OpBuilder &b, Location loc, Value value, int64_t keep) {
+  int64_t rank = cast<RankedTensorType>(value.getType()).getRank();
+  SmallVector<ReassociationIndices> groups{
+      llvm::to_vector(llvm::seq<int64_t>(0, rank - keep))};
+  for (int64_t d = rank - keep; d < rank; ++d)
+    groups.push_back({d});
+  return b.create<tensor::CollapseShapeOp>(loc, value, groups);
+}
+
+/// The inverse of collapseLeading: `value` expanded to `type`.
+Value expandLeading(OpBuilder &b, Location loc, Value value,
+                    RankedTensorType type, int64_t keep) {
+  int64_t rank = type.getRank();
+  SmallVector<ReassociationIndices> groups{
+      llvm::to_vector(llvm::seq<int64_t>(0, rank - keep))};
+  for (int64_t d = rank - keep; d < rank; ++d)
+    groups.push_back({d});
+  return b.create<tensor::ExpandShapeOp>(loc, type, value, groups);
 }
 
 /// Row max and row sum of exp(x - max) of [B, C] logits.
@@ -45,6 +68,12 @@ struct SoftmaxCrossEntropyLowering
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value logits = op.getLogits(), labels = op.getLabels();
+    auto type = cast<RankedTensorType>(op.getType());
+    bool collapse = type.getRank() > 1;
+    if (collapse) {
+      logits = collapseLeading(rewriter, loc, logits, 1);
+      labels = collapseLeading(rewriter, loc, labels, 0);
+    }
     auto [rowMax, rowSum] = buildSoftmaxStats(rewriter, loc, logits);
     // logits[b, labels[b]] as a masked row sum: pure linalg, no gather.
     Value picked = buildRowReduction(
@@ -56,37 +85,45 @@ struct SoftmaxCrossEntropyLowering
           return nb.create<arith::AddFOp>(l, acc, term, fastMath(nb))
               .getResult();
         });
-    auto type = cast<RankedTensorType>(op.getType());
-    ValueRange loss = buildElementwise(
-        rewriter, loc, type, {rowMax, rowSum, picked}, 1,
+    Value loss = buildElementwise(
+        rewriter, loc, cast<RankedTensorType>(picked.getType()),
+        {rowMax, rowSum, picked}, 1,
         [](OpBuilder &b, Location l, ValueRange a) {
           Value lse = b.create<arith::AddFOp>(
               l, b.create<math::LogOp>(l, a[1], fastMath(b)), a[0],
               fastMath(b));
           return SmallVector<Value>{
               b.create<arith::SubFOp>(l, lse, a[2], fastMath(b))};
-        });
+        })[0];
+    if (collapse)
+      loss = expandLeading(rewriter, loc, loss, type, 0);
     rewriter.replaceOp(op, loss);
     return success();
   }
 };
 
-// grad[b] * (softmax(logits[b])[c] - (c == labels[b]))
+// grad[p] * (softmax(logits[p])[c] - (c == labels[p]))
 struct SoftmaxCrossEntropyGradLowering
     : OpRewritePattern<nn::SoftmaxCrossEntropyGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::SoftmaxCrossEntropyGradOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value logits = op.getLogits();
+    Value logits = op.getLogits(), labels = op.getLabels(), grad = op.getGrad();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    bool collapse = resultType.getRank() > 2;
+    if (collapse) {
+      logits = collapseLeading(rewriter, loc, logits, 1);
+      labels = collapseLeading(rewriter, loc, labels, 0);
+      grad = collapseLeading(rewriter, loc, grad, 0);
+    }
     auto type = cast<RankedTensorType>(logits.getType());
     auto [rowMax, rowSum] = buildSoftmaxStats(rewriter, loc, logits);
     MLIRContext *ctx = rewriter.getContext();
     AffineMap full = rewriter.getMultiDimIdentityMap(2);
     AffineMap row = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
     auto generic = rewriter.create<linalg::GenericOp>(
-        loc, TypeRange{type},
-        ValueRange{logits, rowMax, rowSum, op.getLabels(), op.getGrad()},
+        loc, TypeRange{type}, ValueRange{logits, rowMax, rowSum, labels, grad},
         ValueRange{emptyTensor(rewriter, loc, type)},
         ArrayRef<AffineMap>{full, row, row, row, row, full},
         SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
@@ -102,7 +139,10 @@ struct SoftmaxCrossEntropyGradLowering
               l, b.create<arith::MulFOp>(l, diff, a[4], fastMath(b))
                      .getResult());
         });
-    rewriter.replaceOp(op, generic.getResults());
+    Value result = generic.getResult(0);
+    if (collapse)
+      result = expandLeading(rewriter, loc, result, resultType, 1);
+    rewriter.replaceOp(op, result);
     return success();
   }
 };

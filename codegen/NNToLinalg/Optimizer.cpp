@@ -40,7 +40,61 @@ struct Arith {
   Value c(float v) { return f32Const(b, loc, v); }
 };
 
-// g' = g + wd p; v' = mu v + g'; p' = p - lr v'
+/// The clipping factor as a scalar.
+Value scalarOf(OpBuilder &b, Location loc, Value tensor0d) {
+  return b.create<tensor::ExtractOp>(loc, tensor0d, ValueRange{});
+}
+
+// nn.sum_squares: a full reduction into a 0-d tensor.
+struct SumSquaresLowering : OpRewritePattern<nn::SumSquaresOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::SumSquaresOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    int64_t rank = inType.getRank();
+    Value init = filledTensor(rewriter, loc, outType, 0.0f);
+    auto sum = rewriter.create<linalg::GenericOp>(
+        loc, TypeRange{outType}, ValueRange{op.getInput()}, ValueRange{init},
+        ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank),
+                            AffineMap::get(rank, 0, {}, rewriter.getContext())},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
+        [](OpBuilder &b, Location l, ValueRange a) {
+          Arith m{b, l};
+          b.create<linalg::YieldOp>(l, m.add(a[1], m.mul(a[0], a[0])));
+        });
+    rewriter.replaceOp(op, sum.getResults());
+    return success();
+  }
+};
+
+// nn.clip_scale: norm = sqrt(ss); scale = clip > 0 ? min(1, clip/(norm+1e-6)) : 1
+struct ClipScaleLowering : OpRewritePattern<nn::ClipScaleOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::ClipScaleOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value clip = hyperAt(rewriter, loc, op.getHyper(), MYELIN_RT_HYPER_CLIP_NORM);
+    auto type = cast<RankedTensorType>(op.getScale().getType());
+    ValueRange results = buildElementwise(
+        rewriter, loc, type, {op.getSumSquares()}, 2,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Arith m{b, l};
+          Value norm = m.sqrt(a[0]);
+          Value ratio = m.div(clip, m.add(norm, m.c(1e-6f)));
+          Value clipped = b.create<arith::MinimumFOp>(l, ratio, m.c(1.0f));
+          Value on = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, clip,
+                                             m.c(0.0f));
+          Value scale = b.create<arith::SelectOp>(l, on, clipped, m.c(1.0f));
+          return SmallVector<Value>{scale, norm};
+        });
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+// g' = s g + wd p; v' = mu v + g'; p' = p - lr v'
 struct SgdUpdateLowering : OpRewritePattern<nn::SgdUpdateOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::SgdUpdateOp op,
@@ -49,13 +103,16 @@ struct SgdUpdateLowering : OpRewritePattern<nn::SgdUpdateOp> {
     Value hyper = op.getHyper();
     Value lr = hyperAt(rewriter, loc, hyper, MYELIN_RT_HYPER_LR);
     Value mu = hyperAt(rewriter, loc, hyper, MYELIN_RT_HYPER_BETA1);
-    Value wd = hyperAt(rewriter, loc, hyper, MYELIN_RT_HYPER_WEIGHT_DECAY);
+    Value wd = op.getNoDecay()
+                   ? f32Const(rewriter, loc, 0.0f)
+                   : hyperAt(rewriter, loc, hyper, MYELIN_RT_HYPER_WEIGHT_DECAY);
+    Value s = scalarOf(rewriter, loc, op.getGradScale());
     auto type = cast<RankedTensorType>(op.getParam().getType());
     ValueRange results = buildElementwise(
         rewriter, loc, type, {op.getParam(), op.getGrad(), op.getMomentum()}, 2,
         [&](OpBuilder &b, Location l, ValueRange a) {
           Arith m{b, l};
-          Value g = m.add(a[1], m.mul(wd, a[0]));
+          Value g = m.add(m.mul(s, a[1]), m.mul(wd, a[0]));
           Value v = m.add(m.mul(mu, a[2]), g);
           return SmallVector<Value>{m.sub(a[0], m.mul(lr, v)), v};
         });
@@ -76,7 +133,10 @@ struct AdamUpdateLowering : OpRewritePattern<nn::AdamUpdateOp> {
     Value b1 = hyperAt(rewriter, loc, h, MYELIN_RT_HYPER_BETA1);
     Value b2 = hyperAt(rewriter, loc, h, MYELIN_RT_HYPER_BETA2);
     Value eps = hyperAt(rewriter, loc, h, MYELIN_RT_HYPER_EPS);
-    Value wd = hyperAt(rewriter, loc, h, MYELIN_RT_HYPER_WEIGHT_DECAY);
+    Value wd = op.getNoDecay()
+                   ? f32Const(rewriter, loc, 0.0f)
+                   : hyperAt(rewriter, loc, h, MYELIN_RT_HYPER_WEIGHT_DECAY);
+    Value s = scalarOf(rewriter, loc, op.getGradScale());
     Value c1 = hyperAt(rewriter, loc, h, MYELIN_RT_HYPER_BIAS_CORR1);
     Value c2 = hyperAt(rewriter, loc, h, MYELIN_RT_HYPER_BIAS_CORR2);
     bool decoupled = op.getDecoupled();
@@ -86,7 +146,8 @@ struct AdamUpdateLowering : OpRewritePattern<nn::AdamUpdateOp> {
         3, [&](OpBuilder &b, Location l, ValueRange a) {
           Arith m{b, l};
           Value p = a[0];
-          Value g = decoupled ? a[1] : m.add(a[1], m.mul(wd, p));
+          Value sg = m.mul(s, a[1]);
+          Value g = decoupled ? sg : m.add(sg, m.mul(wd, p));
           Value one = m.c(1.0f);
           Value newM = m.add(m.mul(b1, a[2]), m.mul(m.sub(one, b1), g));
           Value newV =
@@ -104,5 +165,6 @@ struct AdamUpdateLowering : OpRewritePattern<nn::AdamUpdateOp> {
 } // namespace
 
 void myelin::populateOptimizerLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<SgdUpdateLowering, AdamUpdateLowering>(patterns.getContext());
+  patterns.add<SumSquaresLowering, ClipScaleLowering, SgdUpdateLowering,
+               AdamUpdateLowering>(patterns.getContext());
 }

@@ -75,4 +75,76 @@ Value buildRowReduction(
   return generic.getResult(0);
 }
 
+SmallVector<Value> buildLastDimGeneric(OpBuilder &b, Location loc,
+                                       RankedTensorType type, ValueRange full,
+                                       ValueRange rows, ValueRange features,
+                                       LastDimResult kind,
+                                       ArrayRef<float> inits, BodyFn body) {
+  unsigned rank = type.getRank();
+  AffineMap fullMap = b.getMultiDimIdentityMap(rank);
+  // Built from the expressions: getMajorSubMap(0) would be a null map.
+  ArrayRef<AffineExpr> dims = fullMap.getResults();
+  AffineMap rowMap = AffineMap::get(rank, 0, dims.drop_back(), b.getContext());
+  AffineMap featureMap =
+      AffineMap::get(rank, 0, dims.take_back(), b.getContext());
+  SmallVector<AffineMap> maps(full.size(), fullMap);
+  maps.append(rows.size(), rowMap);
+  maps.append(features.size(), featureMap);
+
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  RankedTensorType resultType = type;
+  AffineMap resultMap = fullMap;
+  if (kind == LastDimResult::Rows) {
+    iterators.back() = utils::IteratorType::reduction;
+    resultType = RankedTensorType::get(type.getShape().drop_back(),
+                                       type.getElementType());
+    resultMap = rowMap;
+  } else if (kind == LastDimResult::Features) {
+    std::fill(iterators.begin(), iterators.end() - 1,
+              utils::IteratorType::reduction);
+    resultType = RankedTensorType::get(type.getShape().take_back(),
+                                       type.getElementType());
+    resultMap = featureMap;
+  }
+  SmallVector<Value> outs;
+  for (float init : inits)
+    outs.push_back(kind == LastDimResult::Full
+                       ? emptyTensor(b, loc, resultType)
+                       : filledTensor(b, loc, resultType, init));
+  maps.append(inits.size(), resultMap);
+
+  SmallVector<Value> inputs(full);
+  llvm::append_range(inputs, rows);
+  llvm::append_range(inputs, features);
+  auto generic = b.create<linalg::GenericOp>(
+      loc, SmallVector<Type>(inits.size(), resultType), inputs, outs, maps,
+      iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        nb.create<linalg::YieldOp>(nloc, body(nb, nloc, args));
+      });
+  return SmallVector<Value>(generic.getResults());
+}
+
+Value FastArith::add(Value x, Value y) {
+  return b.create<arith::AddFOp>(loc, x, y, fastMath(b));
+}
+Value FastArith::sub(Value x, Value y) {
+  return b.create<arith::SubFOp>(loc, x, y, fastMath(b));
+}
+Value FastArith::mul(Value x, Value y) {
+  return b.create<arith::MulFOp>(loc, x, y, fastMath(b));
+}
+Value FastArith::div(Value x, Value y) {
+  return b.create<arith::DivFOp>(loc, x, y, fastMath(b));
+}
+Value FastArith::exp(Value x) {
+  return b.create<math::ExpOp>(loc, x, fastMath(b));
+}
+Value FastArith::rsqrt(Value x) {
+  return div(c(1.0f), b.create<math::SqrtOp>(loc, x, fastMath(b)));
+}
+Value FastArith::sigmoid(Value x) {
+  return div(c(1.0f), add(c(1.0f), exp(b.create<arith::NegFOp>(loc, x))));
+}
+
 } // namespace myelin::codegen

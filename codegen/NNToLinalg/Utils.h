@@ -51,6 +51,40 @@ buildRowReduction(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
 /// `arith.constant` f32.
 mlir::Value f32Const(mlir::OpBuilder &b, mlir::Location loc, float value);
 
+/// How the results of buildLastDimGeneric are indexed, for an iteration
+/// space [..., C]: like the space (all loops parallel), by its rows [...]
+/// (the last loop a reduction), or by its last dimension [C] (all leading
+/// loops reductions, the feature loop innermost).
+enum class LastDimResult { Full, Rows, Features };
+
+/// A linalg.generic over the iteration space of `type` ([..., C], any rank
+/// >= 1). `full` operands are shaped like `type`, `rows` like its leading
+/// dimensions and `features` like [C]. It yields `inits.size()` results of
+/// `kind`; reduction results start from `inits` (ignored for Full). The body
+/// receives the elements of full, rows, features, then of the results.
+llvm::SmallVector<mlir::Value>
+buildLastDimGeneric(mlir::OpBuilder &b, mlir::Location loc,
+                    mlir::RankedTensorType type, mlir::ValueRange full,
+                    mlir::ValueRange rows, mlir::ValueRange features,
+                    LastDimResult kind, llvm::ArrayRef<float> inits,
+                    BodyFn body);
+
+/// Scalar float arithmetic with the fastMath flags, for generic bodies.
+struct FastArith {
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  mlir::Value c(float value) { return f32Const(b, loc, value); }
+  mlir::Value add(mlir::Value x, mlir::Value y);
+  mlir::Value sub(mlir::Value x, mlir::Value y);
+  mlir::Value mul(mlir::Value x, mlir::Value y);
+  mlir::Value div(mlir::Value x, mlir::Value y);
+  mlir::Value exp(mlir::Value x);
+  /// 1 / sqrt(x)
+  mlir::Value rsqrt(mlir::Value x);
+  /// 1 / (1 + exp(-x))
+  mlir::Value sigmoid(mlir::Value x);
+};
+
 } // namespace myelin::codegen
 
 #endif // MYELIN_CODEGEN_NNTOLINALG_UTILS_H

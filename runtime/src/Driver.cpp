@@ -1,8 +1,9 @@
 //===- Driver.cpp - The runtime's main ------------------------------------===//
 //
 // Glue between the command line, the model descriptor and the training code:
-// parse flags, validate the descriptor, allocate and initialize buffers,
-// restore a checkpoint, load data, then train or gradient-check. This is the
+// parse flags, check them against the model, validate the descriptor,
+// allocate and initialize buffers, restore a checkpoint (--load, --resume,
+// --init-from), load data, then train, gradient-check or sample. This is the
 // only place that decides exit statuses: 2 for command-line errors, 1 for
 // runtime errors, each reported as "<prog>: error: <what>".
 //===----------------------------------------------------------------------===//
@@ -25,6 +26,8 @@ namespace myelin::rt {
 /// Samples in the synthetic splits.
 constexpr int64_t kSyntheticTrain = 4096;
 constexpr int64_t kSyntheticTest = 1024;
+/// Validation fraction of token data when the spec gives 0.
+constexpr double kDefaultValFraction = 0.1;
 
 /// Fails early (before any training) if `path` cannot be created.
 static std::string checkWritable(const std::string &path, const char *what) {
@@ -38,8 +41,8 @@ static std::string checkWritable(const std::string &path, const char *what) {
   return "";
 }
 
-/// Loads the train split (and the test split if `needTest`) per --data or
-/// the spec's data settings.
+/// MLPs: loads the train split (and the test split if `needTest`) per
+/// --data or the spec's data settings.
 static std::string loadData(RunContext &ctx, bool needTest) {
   const myelin_rt_model_desc *m = ctx.info.desc;
   std::string source = ctx.opts.data;
@@ -66,6 +69,69 @@ static std::string loadData(RunContext &ctx, bool needTest) {
                       m->data_scale, ctx.test);
 }
 
+/// Language models: loads the bytes of --data or the spec's data_file.
+static std::string loadTokenData(RunContext &ctx) {
+  const ModelInfo &info = ctx.info;
+  const myelin_rt_model_desc *m = info.desc;
+  std::string source = !ctx.opts.data.empty() ? ctx.opts.data
+                       : m->data_file         ? m->data_file
+                                              : "";
+  if (source.empty())
+    return "no training data: the spec names no data file; pass --data "
+           "FILE|DIR";
+  if (info.numClasses < 256)
+    return "LOGITS buffer " + describeBuffer(info.buffer(info.logits)) +
+           " has " + std::to_string(info.numClasses) +
+           " classes, but byte-level token data needs at least 256 (one per "
+           "byte value)";
+  double fraction = m->val_fraction > 0 ? m->val_fraction : kDefaultValFraction;
+  return loadTokens(source, fraction, info.context, ctx.tokens);
+}
+
+/// Restores --resume / --load / --init-from state or initializes the
+/// parameters, and settles the run length. `meta` gets the metadata of a
+/// --resume checkpoint.
+static std::string restoreState(RunContext &ctx, Metadata &meta) {
+  const Options &o = ctx.opts;
+  const ModelInfo &info = ctx.info;
+  if (o.resume) {
+    std::string path =
+        o.resumePath.empty() ? o.defaultCheckpoint : o.resumePath;
+    if (o.resumePath.empty() && access(path.c_str(), F_OK) != 0)
+      return "no checkpoint at " + path +
+             " to resume from: train first or pass --resume FILE";
+    if (std::string e =
+            loadCheckpoint(path, info, ctx.buffers, ctx.startStep, &meta);
+        !e.empty())
+      return e;
+    return applyResumeMetadata(ctx, meta, path);
+  }
+  if (std::string e = initParams(info, ctx.buffers, ctx.seed); !e.empty())
+    return e;
+  if (!o.loadPath.empty())
+    if (std::string e =
+            loadCheckpoint(o.loadPath, info, ctx.buffers, ctx.startStep);
+        !e.empty())
+      return e;
+  if (!o.initFrom.empty()) {
+    int64_t ignoredStep = 0;
+    if (std::string e = loadParams(o.initFrom, info, ctx.buffers, ignoredStep);
+        !e.empty())
+      return e;
+  }
+  if (info.tokens) {
+    // A fresh run (or --load) trains --steps more steps, by default the
+    // spec's steps or, with --data-batches, the rest of the file.
+    int64_t steps =
+        o.steps > 0 ? o.steps
+        : !o.dataBatches.empty()
+            ? std::max<int64_t>(1, ctx.batches.count() - ctx.startStep)
+            : info.desc->steps;
+    ctx.totalSteps = ctx.startStep + steps;
+  }
+  return "";
+}
+
 /// Everything after flag parsing; returns an error for exit status 1.
 static std::string run(const myelin_rt_model_desc *model, const Options &opts,
                        std::ostream &out, std::ostream &err, bool errIsTty,
@@ -73,7 +139,7 @@ static std::string run(const myelin_rt_model_desc *model, const Options &opts,
   ModelInfo info;
   if (std::string e = analyzeModel(model, info); !e.empty())
     return "invalid model descriptor: " + e;
-  if (!opts.noEval && !opts.gradcheck && !model->eval_step)
+  if (!opts.noEval && !opts.gradcheck && !opts.sample && !model->eval_step)
     return "the model has no eval_step kernel; pass --no-eval";
   BufferSet buffers;
   if (std::string e = buffers.allocate(info); !e.empty())
@@ -81,37 +147,71 @@ static std::string run(const myelin_rt_model_desc *model, const Options &opts,
   RunContext ctx(info, buffers, opts, out, err);
   ctx.errIsTty = errIsTty;
   ctx.seed = opts.hasSeed ? opts.seed : model->seed;
+  if (opts.sample)
+    return runSample(ctx);
+
   ctx.lr = static_cast<float>(opts.lr >= 0 ? opts.lr : model->lr);
+  ctx.schedule.kind = opts.schedule >= 0 ? opts.schedule : model->schedule;
+  ctx.schedule.warmup = opts.warmup >= 0 ? opts.warmup : model->warmup_steps;
+  ctx.schedule.minLr =
+      static_cast<float>(opts.minLr >= 0 ? opts.minLr : model->min_lr);
+  ctx.clipNorm = static_cast<float>(
+      opts.clipGradNorm >= 0 ? opts.clipGradNorm : model->clip_grad_norm);
   ctx.epochs =
       opts.epochs > 0 ? opts.epochs : (model->epochs > 0 ? model->epochs : 1);
-  if (!opts.savePath.empty() && !opts.gradcheck)
-    if (std::string e = checkWritable(opts.savePath, "checkpoint"); !e.empty())
-      return e;
+  if (!opts.gradcheck)
+    ctx.savePath = !opts.savePath.empty()        ? opts.savePath
+                   : info.tokens && !opts.noSave ? opts.defaultCheckpoint
+                                                 : "";
+  if (!ctx.savePath.empty())
+    if (std::string e = checkWritable(ctx.savePath, "checkpoint"); !e.empty())
+      return e +
+             (opts.savePath.empty() ? " (pass --save FILE or --no-save)" : "");
   if (!opts.logPath.empty())
     if (std::string e = ctx.log.open(opts.logPath); !e.empty())
       return e;
-  if (std::string e = initParams(info, buffers, ctx.seed); !e.empty())
-    return e;
-  if (!opts.loadPath.empty())
-    if (std::string e =
-            loadCheckpoint(opts.loadPath, info, buffers, ctx.startStep);
-        !e.empty())
+  if (!opts.dataBatches.empty())
+    if (std::string e = ctx.batches.open(opts.dataBatches, info); !e.empty())
       return e;
-  if (std::string e = loadData(ctx, !opts.noEval && !opts.gradcheck);
-      !e.empty())
+  Metadata resumed;
+  if (std::string e = restoreState(ctx, resumed); !e.empty())
     return e;
+  ctx.schedule.lr = ctx.lr;
+
+  if (ctx.batches.isOpen()) {
+    // The file is the data.
+  } else if (info.tokens) {
+    if (std::string e = loadTokenData(ctx); !e.empty())
+      return e;
+    // Resuming on other data cannot be bit-for-bit; say so, but go on.
+    for (const auto &[key, value] : resumed)
+      if (key == "data_bytes" &&
+          value != std::to_string(ctx.tokens.bytes.size()))
+        err << "warning: resuming on " << ctx.tokens.source << " ("
+            << ctx.tokens.bytes.size() << " bytes), but the checkpoint's run "
+            << "trained on " << value << " bytes\n"
+            << std::flush;
+  } else if (std::string e = loadData(ctx, !opts.noEval && !opts.gradcheck);
+             !e.empty()) {
+    return e;
+  }
   if (opts.gradcheck)
     return runGradCheck(ctx, gradCheckPassed);
-  return runTraining(ctx);
+  return info.tokens ? runLmTraining(ctx) : runTraining(ctx);
 }
 
 int runMain(int argc, char **argv, const myelin_rt_model_desc *model,
             std::ostream &out, std::ostream &err, bool errIsTty) {
-  std::string prog = argc > 0 && argv && argv[0] ? argv[0] : "myelin";
+  std::string path = argc > 0 && argv && argv[0] ? argv[0] : "myelin";
+  std::string prog = path;
   if (size_t slash = prog.find_last_of('/'); slash != std::string::npos)
     prog = prog.substr(slash + 1);
   Options opts;
-  if (std::string e = parseOptions(argc, argv, opts); !e.empty()) {
+  opts.defaultCheckpoint = path + ".safetensors";
+  std::string e = parseOptions(argc, argv, opts);
+  if (e.empty() && !opts.help)
+    e = checkOptionsForModel(opts, model);
+  if (!e.empty()) {
     err << prog << ": error: " << e << " (see --help)\n" << std::flush;
     return ExitUsage;
   }
@@ -119,7 +219,6 @@ int runMain(int argc, char **argv, const myelin_rt_model_desc *model,
     out << usageText(prog, model) << std::flush;
     return ExitOk;
   }
-  std::string e;
   bool gradCheckPassed = true;
   try {
     e = run(model, opts, out, err, errIsTty, gradCheckPassed);

@@ -99,11 +99,13 @@ public:
       return buffers.f32(info.loss)[0];
     }
     info.desc->eval_step(buffers.data());
+    // Per-sample (per-token for language models) losses.
     const float *sampleLoss = buffers.f32(info.sampleLoss);
+    int64_t n = info.numel[info.sampleLoss];
     double sum = 0.0;
-    for (int64_t r = 0; r < info.batch; ++r)
-      sum += sampleLoss[r];
-    return sum / static_cast<double>(info.batch);
+    for (int64_t k = 0; k < n; ++k)
+      sum += sampleLoss[k];
+    return sum / static_cast<double>(n);
   }
 
 private:
@@ -162,15 +164,12 @@ std::string runGradCheck(RunContext &ctx, bool &passed) {
   const myelin_rt_model_desc *m = info.desc;
   if (!m->grad_step)
     return "--gradcheck needs a grad_step kernel, but the model has none";
-  if (ctx.train.count < info.batch)
-    return "the training set has " + std::to_string(ctx.train.count) +
-           " samples, fewer than one batch of " + std::to_string(info.batch);
-
   // The same first batch training would see.
-  Rng shuffle(ctx.seed, RngStream::Shuffle);
-  fillBatch(info, ctx.buffers, ctx.train,
-            shuffledOrder(ctx.train.count, shuffle), 0, info.batch);
-  fillHyper(info, ctx.buffers, ctx.lr, ctx.startStep + 1);
+  if (std::string err = fillFirstBatch(ctx); !err.empty())
+    return err;
+  fillHyper(info, ctx.buffers,
+            static_cast<float>(ctx.schedule.at(ctx.startStep + 1)),
+            ctx.startStep + 1, ctx.clipNorm);
   m->grad_step(ctx.buffers.data());
   double gradLoss = ctx.buffers.f32(info.loss)[0];
   if (!std::isfinite(gradLoss))

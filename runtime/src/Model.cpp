@@ -2,14 +2,14 @@
 //
 // Validates a generated model descriptor before any kernel runs (a malformed
 // descriptor is a compiler bug, reported with the buffer's spec location
-// instead of crashing in a kernel), allocates the buffers and initializes the
-// parameters.
+// instead of crashing in a kernel) and allocates the buffers. Parameter
+// initialization is in Init.cpp.
 //===----------------------------------------------------------------------===//
 
 #include "runtime/src/Model.h"
-#include "runtime/src/Rng.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -39,10 +39,10 @@ std::string formatShape(const myelin_rt_buffer_desc &b) {
 }
 
 static const char *roleName(int32_t role) {
-  static const char *names[] = {"INPUT", "LABEL",     "PARAM",
-                                "GRAD",  "OPT_STATE", "HYPER",
-                                "LOSS",  "LOGITS",    "SAMPLE_LOSS"};
-  if (role >= 0 && role <= MYELIN_RT_ROLE_SAMPLE_LOSS)
+  static const char *names[] = {"INPUT",       "LABEL",    "PARAM", "GRAD",
+                                "OPT_STATE",   "HYPER",    "LOSS",  "LOGITS",
+                                "SAMPLE_LOSS", "GRAD_NORM"};
+  if (role >= 0 && role <= MYELIN_RT_ROLE_GRAD_NORM)
     return names[role];
   return "?";
 }
@@ -54,7 +54,7 @@ static std::string checkBuffer(const myelin_rt_buffer_desc &b, int index,
       "buffer #" + std::to_string(index) + " " + describeBuffer(b) + ": ";
   if (!b.name || !*b.name)
     return what + "has no name";
-  if (b.role < 0 || b.role > MYELIN_RT_ROLE_SAMPLE_LOSS)
+  if (b.role < 0 || b.role > MYELIN_RT_ROLE_GRAD_NORM)
     return what + "unknown role " + std::to_string(b.role);
   if (b.dtype != MYELIN_RT_F32 && b.dtype != MYELIN_RT_I32)
     return what + "unknown dtype " + std::to_string(b.dtype);
@@ -110,6 +110,132 @@ static std::string expectKind(const myelin_rt_buffer_desc &b, int32_t dtype,
            (minRank == maxRank
                 ? std::to_string(minRank)
                 : std::to_string(minRank) + " to " + std::to_string(maxRank));
+  return "";
+}
+
+static bool sameDims(const myelin_rt_buffer_desc &a,
+                     const myelin_rt_buffer_desc &b, int rank) {
+  for (int d = 0; d < rank; ++d)
+    if (a.shape[d] != b.shape[d])
+      return false;
+  return true;
+}
+
+/// "LOGITS buffer 'logits' (m.nn:3:1) has shape [4, 8], expected ..."
+static std::string badShape(const myelin_rt_buffer_desc &b,
+                            const std::string &expected) {
+  return std::string(roleName(b.role)) + " buffer " + describeBuffer(b) +
+         " has shape " + formatShape(b) + ", expected " + expected;
+}
+
+/// Dtypes, ranks and shapes of the single-instance buffers: an MLP has
+/// INPUT f32 [B, F...], LABEL [B], LOGITS [B, C], SAMPLE_LOSS [B]; a
+/// language model INPUT i32 [B, T], LABEL [B, T], LOGITS [B, T, V],
+/// SAMPLE_LOSS [B, T].
+static std::string checkRoleShapes(const myelin_rt_model_desc *m,
+                                   ModelInfo &info) {
+  const myelin_rt_buffer_desc &in = m->buffers[info.input];
+  const myelin_rt_buffer_desc &lab = m->buffers[info.label];
+  const myelin_rt_buffer_desc &logits = m->buffers[info.logits];
+  const myelin_rt_buffer_desc &sl = m->buffers[info.sampleLoss];
+  const myelin_rt_buffer_desc &hyper = m->buffers[info.hyper];
+  const myelin_rt_buffer_desc &loss = m->buffers[info.loss];
+  info.tokens = m->data_kind && std::string(m->data_kind) == "tokens";
+  int labelRank = info.tokens ? 2 : 1;
+  std::string err;
+  if (!info.tokens && in.dtype == MYELIN_RT_I32)
+    return "INPUT buffer " + describeBuffer(in) +
+           ": dtype is i32, expected f32 (i32 token ids need data_kind "
+           "\"tokens\")";
+  if (!info.tokens && lab.rank == 2)
+    return "LABEL buffer " + describeBuffer(lab) +
+           ": rank is 2, expected 1 (per-position labels [B, T] need "
+           "data_kind \"tokens\")";
+  if (!(err = info.tokens
+                  ? expectKind(in, MYELIN_RT_I32, 2, 2)
+                  : expectKind(in, MYELIN_RT_F32, 2, MYELIN_RT_MAX_RANK))
+           .empty() ||
+      !(err = expectKind(lab, MYELIN_RT_I32, labelRank, labelRank)).empty() ||
+      !(err = expectKind(logits, MYELIN_RT_F32, labelRank + 1, labelRank + 1))
+           .empty() ||
+      !(err = expectKind(sl, MYELIN_RT_F32, labelRank, labelRank)).empty() ||
+      !(err = expectKind(hyper, MYELIN_RT_F32, 1, 1)).empty() ||
+      !(err = expectKind(loss, MYELIN_RT_F32, 0, MYELIN_RT_MAX_RANK)).empty())
+    return err;
+  info.batch = in.shape[0];
+  info.featureDim = info.numel[info.input] / info.batch;
+  info.numClasses = logits.shape[labelRank];
+  info.positions = info.numel[info.label] / info.batch;
+  info.context = info.tokens ? lab.shape[1] : 0;
+  if (info.batch != m->batch)
+    return "INPUT buffer " + describeBuffer(in) + " has batch dimension " +
+           std::to_string(info.batch) + ", but the model's batch is " +
+           std::to_string(m->batch);
+  if (lab.shape[0] != info.batch)
+    return badShape(lab, "batch dimension " + std::to_string(info.batch));
+  std::string labelShape = formatShape(lab);
+  if (!sameDims(logits, lab, labelRank))
+    return badShape(logits, labelShape.substr(0, labelShape.size() - 1) +
+                                ", C] (LABEL " + describeBuffer(lab) +
+                                "'s shape plus the classes)");
+  if (!sameDims(sl, lab, labelRank))
+    return badShape(sl, labelShape + " like LABEL " + describeBuffer(lab));
+  if (info.tokens && !sameDims(in, lab, 2))
+    return badShape(in, labelShape + " like LABEL " + describeBuffer(lab));
+  if (info.tokens && m->context != info.context)
+    return "the model's context is " + std::to_string(m->context) +
+           ", but LABEL buffer " + describeBuffer(lab) + " has " +
+           std::to_string(info.context) + " positions per row";
+  if (info.numel[info.hyper] != MYELIN_RT_HYPER_COUNT)
+    return "HYPER buffer " + describeBuffer(hyper) + " has shape " +
+           formatShape(hyper) + ", expected [" +
+           std::to_string(MYELIN_RT_HYPER_COUNT) + "]";
+  if (info.numel[info.loss] != 1)
+    return "LOSS buffer " + describeBuffer(loss) + " has shape " +
+           formatShape(loss) + ", expected a scalar";
+  if (info.gradNorm >= 0) {
+    const myelin_rt_buffer_desc &g = m->buffers[info.gradNorm];
+    if (g.dtype != MYELIN_RT_F32 || info.numel[info.gradNorm] != 1)
+      return "GRAD_NORM buffer " + describeBuffer(g) + " is " +
+             (g.dtype == MYELIN_RT_F32 ? "f32 " : "i32 ") + formatShape(g) +
+             ", expected an f32 scalar";
+  }
+  return "";
+}
+
+/// The ABI 2 training settings of the descriptor.
+static std::string checkTrainBlock(const myelin_rt_model_desc *m,
+                                   const ModelInfo &info) {
+  auto bad = [](const char *field, const std::string &found,
+                const char *expected) {
+    return std::string("train setting ") + field + " is " + found +
+           ", expected " + expected;
+  };
+  auto text = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return std::string(buf);
+  };
+  if (m->schedule != MYELIN_RT_SCHED_CONSTANT &&
+      m->schedule != MYELIN_RT_SCHED_COSINE)
+    return bad("schedule", std::to_string(m->schedule),
+               "0 (constant) or 1 (cosine)");
+  if (m->warmup_steps < 0)
+    return bad("warmup_steps", std::to_string(m->warmup_steps), ">= 0");
+  if (m->steps < 0)
+    return bad("steps", std::to_string(m->steps), ">= 0");
+  if (m->eval_every < 0)
+    return bad("eval_every", std::to_string(m->eval_every), ">= 0");
+  if (!(m->lr >= 0) || !std::isfinite(m->lr))
+    return bad("lr", text(m->lr), "a finite number >= 0");
+  if (!(m->min_lr >= 0) || !std::isfinite(m->min_lr))
+    return bad("min_lr", text(m->min_lr), "a finite number >= 0");
+  if (!(m->clip_grad_norm >= 0) || !std::isfinite(m->clip_grad_norm))
+    return bad("clip_grad_norm", text(m->clip_grad_norm),
+               "a finite number >= 0 (0 = off)");
+  if (info.tokens && !(m->val_fraction >= 0 && m->val_fraction < 1))
+    return bad("val_fraction", text(m->val_fraction),
+               "a number in [0, 1) (0 = the default 0.1)");
   return "";
 }
 
@@ -177,39 +303,13 @@ std::string analyzeModel(const myelin_rt_model_desc *m, ModelInfo &info) {
       !(err = findUnique(m, MYELIN_RT_ROLE_SAMPLE_LOSS, info.sampleLoss))
            .empty())
     return err;
-  const myelin_rt_buffer_desc &in = m->buffers[info.input];
-  const myelin_rt_buffer_desc &lab = m->buffers[info.label];
-  const myelin_rt_buffer_desc &logits = m->buffers[info.logits];
-  const myelin_rt_buffer_desc &sl = m->buffers[info.sampleLoss];
-  const myelin_rt_buffer_desc &hyper = m->buffers[info.hyper];
-  const myelin_rt_buffer_desc &loss = m->buffers[info.loss];
-  if (!(err = expectKind(in, MYELIN_RT_F32, 2, MYELIN_RT_MAX_RANK)).empty() ||
-      !(err = expectKind(lab, MYELIN_RT_I32, 1, 1)).empty() ||
-      !(err = expectKind(logits, MYELIN_RT_F32, 2, 2)).empty() ||
-      !(err = expectKind(sl, MYELIN_RT_F32, 1, 1)).empty() ||
-      !(err = expectKind(hyper, MYELIN_RT_F32, 1, 1)).empty() ||
-      !(err = expectKind(loss, MYELIN_RT_F32, 0, MYELIN_RT_MAX_RANK)).empty())
-    return err;
-  info.batch = in.shape[0];
-  info.featureDim = info.numel[info.input] / info.batch;
-  info.numClasses = logits.shape[1];
-  if (info.batch != m->batch)
-    return "INPUT buffer " + describeBuffer(in) + " has batch dimension " +
-           std::to_string(info.batch) + ", but the model's batch is " +
-           std::to_string(m->batch);
-  for (const myelin_rt_buffer_desc *b : {&lab, &logits, &sl})
-    if (b->shape[0] != info.batch)
-      return std::string(roleName(b->role)) + " buffer " + describeBuffer(*b) +
-             " has shape " + formatShape(*b) + ", expected batch dimension " +
-             std::to_string(info.batch);
-  if (info.numel[info.hyper] != MYELIN_RT_HYPER_COUNT)
-    return "HYPER buffer " + describeBuffer(hyper) + " has shape " +
-           formatShape(hyper) + ", expected [" +
-           std::to_string(MYELIN_RT_HYPER_COUNT) + "]";
-  if (info.numel[info.loss] != 1)
-    return "LOSS buffer " + describeBuffer(loss) + " has shape " +
-           formatShape(loss) + ", expected a scalar";
-  return "";
+  // GRAD_NORM is optional: "no GRAD_NORM buffer" is fine, two are not.
+  if (std::string e = findUnique(m, MYELIN_RT_ROLE_GRAD_NORM, info.gradNorm);
+      !e.empty() && info.gradNorm >= 0)
+    return e;
+  if (std::string e = checkRoleShapes(m, info); !e.empty())
+    return e;
+  return checkTrainBlock(m, info);
 }
 
 BufferSet::~BufferSet() {
@@ -232,73 +332,6 @@ std::string BufferSet::allocate(const ModelInfo &info) {
     ptrs.push_back(p);
     sizes.push_back(bytes);
   }
-  return "";
-}
-
-std::string initParam(const myelin_rt_buffer_desc &b, float *data, int64_t n,
-                      Rng &rng) {
-  auto fill = [&](auto gen) {
-    for (int64_t i = 0; i < n; ++i)
-      data[i] = gen();
-  };
-  auto uniform = [&](double lo, double hi) {
-    fill([&] { return static_cast<float>(lo + (hi - lo) * rng.uniform()); });
-  };
-  auto normal = [&](double mean, double stddev) {
-    fill([&] { return static_cast<float>(mean + stddev * rng.normal()); });
-  };
-  bool needsFanIn = b.init >= MYELIN_RT_INIT_XAVIER_UNIFORM &&
-                    b.init <= MYELIN_RT_INIT_HE_NORMAL;
-  bool needsFanOut = b.init == MYELIN_RT_INIT_XAVIER_UNIFORM ||
-                     b.init == MYELIN_RT_INIT_XAVIER_NORMAL;
-  if ((needsFanIn && b.fan_in < 1) || (needsFanOut && b.fan_out < 1))
-    return "parameter " + describeBuffer(b) + ": initializer needs fan_in " +
-           "and fan_out >= 1, found fan_in " + std::to_string(b.fan_in) +
-           ", fan_out " + std::to_string(b.fan_out);
-  double fanSum = static_cast<double>(b.fan_in) + b.fan_out;
-  switch (b.init) {
-  case MYELIN_RT_INIT_ZEROS:
-    fill([] { return 0.0f; });
-    return "";
-  case MYELIN_RT_INIT_ONES:
-    fill([] { return 1.0f; });
-    return "";
-  case MYELIN_RT_INIT_NORMAL:
-    normal(b.init_a, b.init_b);
-    return "";
-  case MYELIN_RT_INIT_UNIFORM:
-    uniform(b.init_a, b.init_b);
-    return "";
-  case MYELIN_RT_INIT_XAVIER_UNIFORM: {
-    double limit = std::sqrt(6.0 / fanSum);
-    uniform(-limit, limit);
-    return "";
-  }
-  case MYELIN_RT_INIT_XAVIER_NORMAL:
-    normal(0.0, std::sqrt(2.0 / fanSum));
-    return "";
-  case MYELIN_RT_INIT_HE_UNIFORM: {
-    double limit = std::sqrt(6.0 / static_cast<double>(b.fan_in));
-    uniform(-limit, limit);
-    return "";
-  }
-  case MYELIN_RT_INIT_HE_NORMAL:
-    normal(0.0, std::sqrt(2.0 / static_cast<double>(b.fan_in)));
-    return "";
-  default:
-    return "parameter " + describeBuffer(b) + ": unknown initializer " +
-           std::to_string(b.init);
-  }
-}
-
-std::string initParams(const ModelInfo &info, BufferSet &buffers,
-                       uint64_t seed) {
-  Rng rng(seed, RngStream::Init);
-  for (int p : info.params)
-    if (std::string err =
-            initParam(info.buffer(p), buffers.f32(p), info.numel[p], rng);
-        !err.empty())
-      return err;
   return "";
 }
 

@@ -25,12 +25,17 @@ struct ModelInfo {
   const myelin_rt_model_desc *desc = nullptr;
   /// Element count of every buffer (1 for rank 0).
   std::vector<int64_t> numel;
-  /// Buffer indices of the single-instance roles.
+  /// Buffer indices of the single-instance roles (gradNorm is optional).
   int input = -1, label = -1, hyper = -1, loss = -1, logits = -1,
-      sampleLoss = -1;
+      sampleLoss = -1, gradNorm = -1;
+  /// data_kind "tokens": a byte-level language model with INPUT i32 [B, T],
+  /// LABEL i32 [B, T], LOGITS f32 [B, T, V], SAMPLE_LOSS f32 [B, T].
+  bool tokens = false;
   int64_t batch = 0;      ///< INPUT's first dim
   int64_t featureDim = 0; ///< product of INPUT's dims after the batch dim
-  int64_t numClasses = 0; ///< LOGITS' last dim
+  int64_t numClasses = 0; ///< LOGITS' last dim (V for language models)
+  int64_t positions = 1;  ///< labels per row: 1, or T for language models
+  int64_t context = 0;    ///< T for language models, else 0
   /// Buffer indices of the PARAM buffers, in descriptor order.
   std::vector<int> params;
   /// For every buffer index: the GRAD buffer of that PARAM, or -1.

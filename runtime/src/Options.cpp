@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/src/Options.h"
+#include "runtime/src/Schedule.h"
 
 #include <cerrno>
 #include <cmath>
@@ -85,12 +86,15 @@ std::string parsePath(const std::string &flag, const std::string &value,
   return "";
 }
 
-/// One flag: its name, whether it takes a value, and how to apply it.
+/// One flag: its name, whether it takes a value, and how to apply it. An
+/// optional value (`--resume [FILE]`) is the next argument unless that
+/// starts with '-'.
 struct Flag {
   const char *name;
   bool takesValue;
   std::function<std::string(const std::string &flag, const std::string &)>
       apply;
+  bool optionalValue = false;
 };
 } // namespace
 
@@ -141,6 +145,44 @@ std::string parseOptions(int argc, char **argv, Options &o) {
       {"--quiet", false, set(o.quiet)},
       {"--help", false, set(o.help)},
       {"-h", false, set(o.help)},
+      {"--schedule", true,
+       [&](V f, V v) {
+         return parseScheduleName(v, o.schedule)
+                    ? std::string()
+                    : invalid(f, v, "one of constant, cosine");
+       }},
+      {"--warmup", true, [&](V f, V v) { return parseInt(f, v, 0, o.warmup); }},
+      {"--min-lr", true,
+       [&](V f, V v) { return parseReal(f, v, 0.0, true, o.minLr); }},
+      {"--clip-grad-norm", true,
+       [&](V f, V v) { return parseReal(f, v, 0.0, true, o.clipGradNorm); }},
+      {"--eval-batches", true,
+       [&](V f, V v) { return parseInt(f, v, 1, o.evalBatches); }},
+      {"--stop-after", true,
+       [&](V f, V v) { return parseInt(f, v, 1, o.stopAfter); }},
+      {"--no-save", false, set(o.noSave)},
+      {"--resume", true,
+       [&](V, V v) {
+         o.resume = true;
+         o.resumePath = v;
+         return std::string();
+       },
+       /*optionalValue=*/true},
+      {"--init-from", true,
+       [&](V f, V v) { return parsePath(f, v, o.initFrom); }},
+      {"--data-batches", true,
+       [&](V f, V v) { return parsePath(f, v, o.dataBatches); }},
+      {"--sample", true,
+       [&](V, V v) {
+         o.sample = true;
+         o.prompt = v;
+         return std::string();
+       }},
+      {"--tokens", true,
+       [&](V f, V v) { return parseInt(f, v, 1, o.sampleTokens); }},
+      {"--temperature", true,
+       [&](V f, V v) { return parseReal(f, v, 0.0, true, o.temperature); }},
+      {"--top-k", true, [&](V f, V v) { return parseInt(f, v, 1, o.topK); }},
   };
 
   for (int i = 1; i < argc; ++i) {
@@ -165,6 +207,10 @@ std::string parseOptions(int argc, char **argv, Options &o) {
     if (!flag->takesValue) {
       if (hasInlineValue)
         return "flag " + name + " takes no value, found '" + value + "'";
+    } else if (!hasInlineValue && flag->optionalValue) {
+      if (i + 1 < argc && argv[i + 1] && argv[i + 1][0] != '-' &&
+          argv[i + 1][0] != '\0')
+        value = argv[++i];
     } else if (!hasInlineValue) {
       // `--log --quiet` is a forgotten value, not a file named "--quiet";
       // single-dash values like `--lr -1` are kept and rejected by range.
@@ -179,55 +225,71 @@ std::string parseOptions(int argc, char **argv, Options &o) {
   return "";
 }
 
-std::string usageText(const std::string &prog,
-                      const myelin_rt_model_desc *model) {
-  std::string name, defaults;
-  if (model) {
-    name = model->name ? model->name : "";
-    std::string data =
-        model->data_kind && std::string(model->data_kind) == "synthetic"
-            ? "synthetic"
-            : (model->data_dir ? model->data_dir : "");
-    char buf[512];
-    std::snprintf(buf, sizeof buf,
-                  "spec defaults: --epochs %lld --lr %g --seed %llu --data %s "
-                  "(batch %lld)\n",
-                  (long long)model->epochs, static_cast<double>(model->lr),
-                  (unsigned long long)model->seed,
-                  data.empty() ? "<none>" : data.c_str(),
-                  (long long)model->batch);
-    defaults = buf;
+std::string checkOptionsForModel(const Options &o,
+                                 const myelin_rt_model_desc *model) {
+  bool lm =
+      model && model->data_kind && std::string(model->data_kind) == "tokens";
+  std::string name = model && model->name ? model->name : "";
+  auto conflict = [](const char *a, const char *b) {
+    return std::string(a) + " and " + b + " cannot be combined";
+  };
+  if (o.sample) {
+    if (!lm)
+      return "--sample needs a language model (data_kind \"tokens\"), but '" +
+             name + "' is not one";
+    const std::pair<bool, const char *> training[] = {
+        {o.gradcheck, "--gradcheck"},
+        {o.resume, "--resume"},
+        {!o.initFrom.empty(), "--init-from"},
+        {!o.dataBatches.empty(), "--data-batches"},
+        {o.steps > 0, "--steps"},
+        {o.epochs > 0, "--epochs"},
+        {!o.savePath.empty(), "--save"},
+        {o.noSave, "--no-save"},
+        {o.stopAfter > 0, "--stop-after"},
+        {o.evalEvery > 0, "--eval-every"},
+        {!o.data.empty(), "--data"}};
+    for (const auto &[given, flag] : training)
+      if (given)
+        return std::string("--sample does not train: it cannot be combined "
+                           "with ") +
+               flag + " (use --load FILE to pick the checkpoint)";
+  } else if (o.sampleTokens > 0 || o.temperature >= 0 || o.topK > 0) {
+    return "--tokens, --temperature and --top-k only apply to --sample";
   }
-  return "usage: " + prog + " [flags]\n\n" + "Trains the model '" + name +
-         "' compiled by myelinc.\n" + defaults +
-         "\n"
-         "flags:\n"
-         "  --epochs N             train N epochs\n"
-         "  --steps N              stop after N train steps in total "
-         "(overrides --epochs)\n"
-         "  --lr X                 learning rate\n"
-         "  --seed N               seed of init, shuffling and synthetic data\n"
-         "  --data DIR             directory of IDX files, or 'synthetic'\n"
-         "  --log FILE             write JSON lines (one per step and eval)\n"
-         "  --eval-every N         also evaluate every N steps\n"
-         "  --no-eval              skip evaluation\n"
-         "  --progress MODE        auto (live if stderr is a terminal, else a "
-         "line\n"
-         "                         every 10% of an epoch), always, never\n"
-         "  --save FILE            checkpoint (safetensors) after every epoch\n"
-         "  --load FILE            restore parameters, optimizer state and "
-         "step\n"
-         "  --gradcheck            check gradients against finite differences "
-         "and exit\n"
-         "  --gradcheck-samples N  entries checked per parameter (default 6)\n"
-         "  --gradcheck-eps X      finite-difference step (default 1e-2)\n"
-         "  --gradcheck-tol X      max |a-n| / max(|a|+|n|, 1e-3) (default "
-         "3e-2)\n"
-         "  --quiet                no progress output (summary still printed)\n"
-         "  --help                 show this help\n"
-         "\n"
-         "exit status: 0 success, 1 runtime error or failed gradcheck, 2 bad "
-         "flags\n";
+  if (!lm) {
+    const std::pair<bool, const char *> lmOnly[] = {
+        {o.resume, "--resume"},
+        {o.stopAfter > 0, "--stop-after"},
+        {o.evalBatches > 0, "--eval-batches"}};
+    for (const auto &[given, flag] : lmOnly)
+      if (given)
+        return std::string(flag) +
+               " is for language models (data_kind \"tokens\"); '" + name +
+               "' is not one" +
+               (o.resume ? " (continue with --load FILE)" : "");
+  }
+  if (lm && o.epochs > 0)
+    return "--epochs does not apply to language models, which train on "
+           "random windows: use --steps N";
+  if (!o.dataBatches.empty() && o.epochs > 0)
+    return "--epochs does not apply to --data-batches: use --steps N";
+  if (o.resume && !o.loadPath.empty())
+    return conflict("--resume", "--load");
+  if (o.resume && !o.initFrom.empty())
+    return conflict("--resume", "--init-from");
+  if (!o.loadPath.empty() && !o.initFrom.empty())
+    return conflict("--load", "--init-from");
+  if (!o.savePath.empty() && o.noSave)
+    return conflict("--save", "--no-save");
+  if (!o.dataBatches.empty() && !o.data.empty())
+    return conflict("--data-batches", "--data");
+  if (lm && !o.sample && !o.gradcheck && !o.resume && o.dataBatches.empty() &&
+      o.steps < 0 && model->steps <= 0)
+    return "'" + name +
+           "' is a language model and its spec sets no `steps`: "
+           "pass --steps N";
+  return "";
 }
 
 } // namespace myelin::rt

@@ -81,31 +81,79 @@ std::string Progress::statusLine(int64_t runStep, int64_t epoch,
   return line;
 }
 
-void Progress::step(int64_t runStep, int64_t epoch, int64_t stepInEpoch,
-                    float loss) {
+void Progress::average(float loss) {
   // Bias-corrected exponential moving average, as Adam does: exact mean of
   // the first steps, then a ~50-step window.
   if (std::isfinite(loss)) {
     emaLoss = 0.98 * emaLoss + 0.02 * loss;
     emaWeight = 0.98 * emaWeight + 0.02;
   }
-  if (style == Style::None)
-    return;
+}
+
+void Progress::draw(const std::string &line, bool force) {
   if (style == Style::Plain) {
-    // One line whenever the epoch crosses a tenth of its steps.
-    int64_t n = stepsInEpoch(epoch);
-    if (stepInEpoch * 10 / n == (stepInEpoch - 1) * 10 / n)
-      return;
-    err << statusLine(runStep, epoch, stepInEpoch) << '\n' << std::flush;
+    err << line << '\n' << std::flush;
     return;
   }
   auto now = std::chrono::steady_clock::now();
-  bool last = stepInEpoch == stepsInEpoch(epoch);
-  if (drawn && !last && now - lastDraw < std::chrono::milliseconds(100))
+  if (drawn && !force && now - lastDraw < std::chrono::milliseconds(100))
     return;
   lastDraw = now;
   drawn = true;
-  err << "\r\033[K" << statusLine(runStep, epoch, stepInEpoch) << std::flush;
+  err << "\r\033[K" << line << std::flush;
+}
+
+void Progress::step(int64_t runStep, int64_t epoch, int64_t stepInEpoch,
+                    float loss) {
+  average(loss);
+  if (style == Style::None)
+    return;
+  int64_t n = stepsInEpoch(epoch);
+  // Plain: one line whenever the epoch crosses a tenth of its steps.
+  if (style == Style::Plain &&
+      stepInEpoch * 10 / n == (stepInEpoch - 1) * 10 / n)
+    return;
+  draw(statusLine(runStep, epoch, stepInEpoch), stepInEpoch == n);
+}
+
+void Progress::startSteps(int64_t first, int64_t last, int64_t total,
+                          int64_t tokens) {
+  firstStep = first;
+  lastStep = last;
+  runTotal = total;
+  tokensPerStep = tokens;
+  totalSteps = last - first;
+  startTime = std::chrono::steady_clock::now();
+  drawn = false;
+}
+
+std::string Progress::stepsLine(int64_t t) const {
+  double elapsed = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - startTime)
+                       .count();
+  int64_t done = t - firstStep;
+  double rate =
+      elapsed > 0 ? done * static_cast<double>(tokensPerStep) / elapsed : 0.0;
+  double eta = done > 0 ? elapsed / done * (lastStep - t) : -1;
+  std::string line = formatString("step %lld/%lld  loss %.4f", (long long)t,
+                                  (long long)runTotal,
+                                  emaWeight > 0 ? emaLoss / emaWeight : 0.0);
+  if (hasValLoss)
+    line += formatString("  val loss %.4f", lastValLoss);
+  line += formatString("  %.0f tokens/s  eta %s", rate,
+                       formatDuration(eta).c_str());
+  return line;
+}
+
+void Progress::stepTo(int64_t t, float loss) {
+  average(loss);
+  if (style == Style::None)
+    return;
+  int64_t n = std::max<int64_t>(1, lastStep - firstStep), k = t - firstStep;
+  // Plain: one line whenever the run crosses a tenth of its steps.
+  if (style == Style::Plain && k * 10 / n == (k - 1) * 10 / n)
+    return;
+  draw(stepsLine(t), t == lastStep);
 }
 
 void Progress::clear() {
@@ -158,21 +206,35 @@ std::string JsonLog::writeLine(const std::string &line) {
 }
 
 std::string JsonLog::logStep(int64_t step, int64_t epoch, float loss, float lr,
-                             double stepMs) {
-  return writeLine(formatString(
-      "{\"type\":\"step\",\"step\":%lld,\"epoch\":%lld,\"loss\":%s,"
-      "\"lr\":%s,\"step_ms\":%s}",
-      (long long)step, (long long)epoch, jsonFloat(loss).c_str(),
-      jsonFloat(lr).c_str(), jsonNumber(stepMs).c_str()));
+                             double stepMs, const float *gradNorm) {
+  std::string line =
+      formatString("{\"type\":\"step\",\"step\":%lld", (long long)step);
+  if (epoch >= 0)
+    line += formatString(",\"epoch\":%lld", (long long)epoch);
+  line += formatString(",\"loss\":%s,\"lr\":%s,\"step_ms\":%s",
+                       jsonFloat(loss).c_str(), jsonFloat(lr).c_str(),
+                       jsonNumber(stepMs).c_str());
+  if (gradNorm)
+    line += formatString(",\"grad_norm\":%s", jsonFloat(*gradNorm).c_str());
+  return writeLine(line + "}");
 }
 
 std::string JsonLog::logEval(const char *split, int64_t step, int64_t epoch,
                              double loss, double accuracy) {
-  return writeLine(formatString(
-      "{\"type\":\"eval\",\"split\":%s,\"step\":%lld,\"epoch\":%lld,"
-      "\"loss\":%s,\"accuracy\":%s}",
-      jsonQuote(split).c_str(), (long long)step, (long long)epoch,
-      jsonNumber(loss).c_str(), jsonNumber(accuracy).c_str()));
+  std::string line =
+      formatString("{\"type\":\"eval\",\"split\":%s,\"step\":%lld",
+                   jsonQuote(split).c_str(), (long long)step);
+  if (epoch >= 0)
+    line += formatString(",\"epoch\":%lld", (long long)epoch);
+  return writeLine(line + formatString(",\"loss\":%s,\"accuracy\":%s}",
+                                       jsonNumber(loss).c_str(),
+                                       jsonNumber(accuracy).c_str()));
+}
+
+std::string JsonLog::logCheckpoint(int64_t step, const std::string &path) {
+  return writeLine(formatString("{\"type\":\"checkpoint\",\"step\":%lld,"
+                                "\"path\":%s}",
+                                (long long)step, jsonQuote(path).c_str()));
 }
 
 std::string JsonLog::logGradCheck(const std::string &param, double maxRelErr,

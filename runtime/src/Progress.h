@@ -1,8 +1,9 @@
 //===- Progress.h - Progress display and JSON-lines log ---------*- C++ -*-===//
 //
 // What a training run reports while it runs: a live status line on a
-// terminal (epoch, step, smoothed loss, last accuracy, samples/s, ETA), or a
-// plain line every ~10% of an epoch when stderr is not a terminal; and the
+// terminal (epoch, step, smoothed loss, last accuracy, samples/s, ETA; for
+// language models step s/S, loss, last val loss, tokens/s, ETA), or a plain
+// line every ~10% of an epoch (or run) when stderr is not a terminal; and the
 // machine-readable JSON-lines log written with --log.
 //===----------------------------------------------------------------------===//
 
@@ -39,6 +40,17 @@ public:
   /// Reports a finished step: `runStep` counts from 1 within this run,
   /// `stepInEpoch` from 1 within `epoch`.
   void step(int64_t runStep, int64_t epoch, int64_t stepInEpoch, float loss);
+  /// Language models: starts the clock for global steps first+1 .. last of
+  /// a run of `total` steps, each consuming `tokensPerStep` tokens.
+  void startSteps(int64_t first, int64_t last, int64_t total,
+                  int64_t tokensPerStep);
+  /// Language models: reports finished global step `t`.
+  void stepTo(int64_t t, float loss);
+  /// Remembers the last validation loss for the status line.
+  void setValLoss(double loss) {
+    lastValLoss = loss;
+    hasValLoss = true;
+  }
   /// Remembers the accuracy of the last evaluation for the status line.
   void setAccuracy(double accuracy) {
     lastAccuracy = accuracy;
@@ -52,6 +64,11 @@ private:
   int64_t stepsInEpoch(int64_t epoch) const;
   std::string statusLine(int64_t runStep, int64_t epoch,
                          int64_t stepInEpoch) const;
+  std::string stepsLine(int64_t t) const;
+  /// Folds `loss` into the moving average.
+  void average(float loss);
+  /// Draws `line` (live: at most every 100 ms unless `force`).
+  void draw(const std::string &line, bool force);
 
   Style style;
   std::ostream &err;
@@ -61,6 +78,10 @@ private:
   double emaLoss = 0.0, emaWeight = 0.0;
   double lastAccuracy = 0.0;
   bool hasAccuracy = false;
+  // Language models.
+  int64_t firstStep = 0, lastStep = 0, runTotal = 0, tokensPerStep = 0;
+  double lastValLoss = 0.0;
+  bool hasValLoss = false;
 };
 
 /// The --log file: one JSON object per line, flushed after each line.
@@ -76,11 +97,16 @@ public:
   bool isOpen() const { return file != nullptr; }
 
   /// {"type":"step","step":..,"epoch":..,"loss":..,"lr":..,"step_ms":..}
+  /// plus "grad_norm" if `gradNorm` is given; "epoch" is left out if < 0
+  /// (language models).
   std::string logStep(int64_t step, int64_t epoch, float loss, float lr,
-                      double stepMs);
+                      double stepMs, const float *gradNorm = nullptr);
   /// {"type":"eval","split":..,"step":..,"epoch":..,"loss":..,"accuracy":..}
+  /// ("epoch" left out if < 0).
   std::string logEval(const char *split, int64_t step, int64_t epoch,
                       double loss, double accuracy);
+  /// {"type":"checkpoint","step":..,"path":..}
+  std::string logCheckpoint(int64_t step, const std::string &path);
   /// {"type":"gradcheck","param":..,"max_rel_err":..,"entries":..,"ok":..}
   std::string logGradCheck(const std::string &param, double maxRelErr,
                            int64_t entries, bool ok);

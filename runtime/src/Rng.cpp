@@ -8,6 +8,8 @@
 #include "runtime/src/Rng.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 
 namespace myelin::rt {
 
@@ -78,6 +80,50 @@ uint64_t Rng::below(uint64_t bound) {
     if (r >= threshold)
       return r % bound;
   }
+}
+
+std::string Rng::state() const {
+  char buf[96];
+  int n = std::snprintf(buf, sizeof buf, "%016llx:%016llx:%016llx:%016llx",
+                        (unsigned long long)s[0], (unsigned long long)s[1],
+                        (unsigned long long)s[2], (unsigned long long)s[3]);
+  std::string out(buf, static_cast<size_t>(n));
+  if (hasSpare) {
+    uint64_t bits;
+    std::memcpy(&bits, &spare, sizeof bits);
+    std::snprintf(buf, sizeof buf, ":%016llx", (unsigned long long)bits);
+    out += buf;
+  }
+  return out;
+}
+
+bool Rng::setState(const std::string &text) {
+  // Exactly 4 or 5 words of 16 lowercase hex digits.
+  if (text.size() != 4 * 17 - 1 && text.size() != 5 * 17 - 1)
+    return false;
+  uint64_t words[5] = {};
+  size_t count = (text.size() + 1) / 17;
+  for (size_t w = 0; w < count; ++w) {
+    if (w > 0 && text[w * 17 - 1] != ':')
+      return false;
+    for (size_t k = 0; k < 16; ++k) {
+      char c = text[w * 17 + k];
+      int digit = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                         : -1;
+      if (digit < 0)
+        return false;
+      words[w] = words[w] << 4 | static_cast<uint64_t>(digit);
+    }
+  }
+  if (!(words[0] | words[1] | words[2] | words[3]))
+    return false; // the fixed point of xoshiro, never a real state
+  std::memcpy(s, words, sizeof s);
+  hasSpare = count == 5;
+  spare = 0.0;
+  if (hasSpare)
+    std::memcpy(&spare, &words[4], sizeof spare);
+  return true;
 }
 
 } // namespace myelin::rt

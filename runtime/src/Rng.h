@@ -4,13 +4,15 @@
 // normals and unbiased bounded integers. Every random decision the runtime
 // makes (parameter init, shuffling, synthetic data, gradcheck sampling) draws
 // from its own stream derived from the run's seed, so that e.g. changing
-// --epochs does not change the initial parameters.
+// --epochs does not change the initial parameters. A generator's state can be
+// saved as text (checkpoint metadata) and restored for bit-exact --resume.
 //===----------------------------------------------------------------------===//
 
 #ifndef MYELIN_RUNTIME_RNG_H
 #define MYELIN_RUNTIME_RNG_H
 
 #include <cstdint>
+#include <string>
 
 namespace myelin::rt {
 
@@ -20,6 +22,8 @@ enum class RngStream : uint64_t {
   Shuffle = 2,
   Data = 3,
   GradCheck = 4,
+  Sample = 5, ///< --sample: drawing generated tokens
+  Eval = 6,   ///< language models: the fixed validation windows
 };
 
 /// One step of splitmix64: advances `state` and returns a well-mixed value.
@@ -43,6 +47,13 @@ public:
   float normal();
   /// Uniform integer in [0, bound), unbiased. `bound` must be > 0.
   uint64_t below(uint64_t bound);
+
+  /// The complete state as text: four 16-digit hex words separated by ':',
+  /// plus a fifth (the bits of the cached normal variate) if there is one.
+  std::string state() const;
+  /// Restores a state written by state(). Returns false (and leaves this
+  /// generator unchanged) if `text` is not such a state.
+  bool setState(const std::string &text);
 
 private:
   uint64_t s[4];

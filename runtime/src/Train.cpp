@@ -1,16 +1,16 @@
-//===- Train.cpp - Training loop and evaluation ---------------------------===//
+//===- Train.cpp - Shared step machinery and the MLP training loop --------===//
 //
-// One run = epochs of shuffled full batches (the remainder of each epoch is
-// dropped), with evaluation after each epoch and optionally every N steps,
+// One MLP run = epochs of shuffled full batches (the remainder of each epoch
+// is dropped), with evaluation after each epoch and optionally every N steps,
 // a checkpoint after each epoch, a JSON line per step and per evaluation, and
 // one summary line per evaluation on stdout, "epoch E/N  step T  train loss L
 // test loss L  test accuracy A" (two spaces between fields). The step counter
 // t starts at 1, continues across epochs and across --load, and drives Adam's
-// bias corrections.
+// bias corrections and the learning-rate schedule. With --data-batches the
+// run is one "epoch" over the file's batches, in order, without evaluation.
 //===----------------------------------------------------------------------===//
 
 #include "runtime/src/Train.h"
-#include "runtime/src/Checkpoint.h"
 
 #include <chrono>
 #include <cmath>
@@ -18,6 +18,8 @@
 #include <numeric>
 
 namespace myelin::rt {
+
+using Clock = std::chrono::steady_clock;
 
 void fillBatch(const ModelInfo &info, BufferSet &buffers, const Dataset &data,
                const std::vector<int64_t> &order, int64_t first,
@@ -37,7 +39,8 @@ void fillBatch(const ModelInfo &info, BufferSet &buffers, const Dataset &data,
   }
 }
 
-void fillHyper(const ModelInfo &info, BufferSet &buffers, float lr, int64_t t) {
+void fillHyper(const ModelInfo &info, BufferSet &buffers, float lr, int64_t t,
+               float clipNorm) {
   const myelin_rt_model_desc *m = info.desc;
   float *h = buffers.f32(info.hyper);
   double step = static_cast<double>(t);
@@ -51,6 +54,7 @@ void fillHyper(const ModelInfo &info, BufferSet &buffers, float lr, int64_t t) {
   h[MYELIN_RT_HYPER_BIAS_CORR2] =
       static_cast<float>(1.0 / (1.0 - std::pow(double(m->beta2), step)));
   h[MYELIN_RT_HYPER_STEP] = static_cast<float>(step);
+  h[MYELIN_RT_HYPER_CLIP_NORM] = clipNorm;
 }
 
 std::vector<int64_t> shuffledOrder(int64_t n, Rng &rng) {
@@ -61,29 +65,35 @@ std::vector<int64_t> shuffledOrder(int64_t n, Rng &rng) {
   return order;
 }
 
+void accumulateEval(const ModelInfo &info, BufferSet &buffers, int64_t rows,
+                    double &lossSum, int64_t &correct) {
+  const float *logits = buffers.f32(info.logits);
+  const float *sampleLoss = buffers.f32(info.sampleLoss);
+  const int32_t *labels = buffers.i32(info.label);
+  int64_t classes = info.numClasses;
+  for (int64_t k = 0; k < rows * info.positions; ++k) {
+    lossSum += sampleLoss[k];
+    const float *row = logits + k * classes;
+    int64_t best = 0;
+    for (int64_t c = 1; c < classes; ++c)
+      if (row[c] > row[best])
+        best = c;
+    correct += best == labels[k];
+  }
+}
+
 EvalResult evaluate(const ModelInfo &info, BufferSet &buffers,
                     const Dataset &data) {
   EvalResult result;
   std::vector<int64_t> order(data.count);
   std::iota(order.begin(), order.end(), 0);
-  int64_t batch = info.batch, classes = info.numClasses;
   double lossSum = 0.0;
   int64_t correct = 0;
-  for (int64_t first = 0; first < data.count; first += batch) {
-    int64_t count = std::min(batch, data.count - first);
+  for (int64_t first = 0; first < data.count; first += info.batch) {
+    int64_t count = std::min(info.batch, data.count - first);
     fillBatch(info, buffers, data, order, first, count);
     info.desc->eval_step(buffers.data());
-    const float *logits = buffers.f32(info.logits);
-    const float *sampleLoss = buffers.f32(info.sampleLoss);
-    for (int64_t r = 0; r < count; ++r) {
-      lossSum += sampleLoss[r];
-      const float *row = logits + r * classes;
-      int64_t best = 0;
-      for (int64_t c = 1; c < classes; ++c)
-        if (row[c] > row[best])
-          best = c;
-      correct += best == data.labels[order[first + r]];
-    }
+    accumulateEval(info, buffers, count, lossSum, correct);
   }
   result.count = data.count;
   if (data.count > 0) {
@@ -93,9 +103,44 @@ EvalResult evaluate(const ModelInfo &info, BufferSet &buffers,
   return result;
 }
 
-namespace {
-using Clock = std::chrono::steady_clock;
+std::string runTrainStep(RunContext &ctx, int64_t t, int64_t epoch, float lr,
+                         StepOutcome &outcome) {
+  const ModelInfo &info = ctx.info;
+  fillHyper(info, ctx.buffers, lr, t, ctx.clipNorm);
+  Clock::time_point before = Clock::now();
+  info.desc->train_step(ctx.buffers.data());
+  outcome.ms =
+      std::chrono::duration<double, std::milli>(Clock::now() - before).count();
+  outcome.loss = ctx.buffers.f32(info.loss)[0];
+  if (info.gradNorm >= 0)
+    outcome.gradNorm = ctx.buffers.f32(info.gradNorm)[0];
+  return ctx.log.logStep(t, epoch, outcome.loss, lr, outcome.ms,
+                         info.gradNorm >= 0 ? &outcome.gradNorm : nullptr);
+}
 
+std::string fillFirstBatch(RunContext &ctx) {
+  const ModelInfo &info = ctx.info;
+  if (ctx.batches.isOpen())
+    return ctx.batches.fill(ctx.startStep, info, ctx.buffers);
+  if (info.tokens) {
+    Rng data(ctx.seed, RngStream::Data);
+    if (!ctx.dataState.empty())
+      data.setState(ctx.dataState);
+    fillRandomWindows(ctx.tokens.train(), ctx.tokens.trainSize, info.batch,
+                      info.context, data, ctx.buffers.i32(info.input),
+                      ctx.buffers.i32(info.label));
+    return "";
+  }
+  if (ctx.train.count < info.batch)
+    return "the training set has " + std::to_string(ctx.train.count) +
+           " samples, fewer than one batch of " + std::to_string(info.batch);
+  Rng shuffle(ctx.seed, RngStream::Shuffle);
+  fillBatch(info, ctx.buffers, ctx.train,
+            shuffledOrder(ctx.train.count, shuffle), 0, info.batch);
+  return "";
+}
+
+namespace {
 /// State of the loop that evaluation and summaries need.
 struct LoopState {
   int64_t t = 0;        ///< global step counter
@@ -104,6 +149,7 @@ struct LoopState {
   double lossSum = 0.0; ///< train losses since the last summary line
   int64_t lossCount = 0;
   int64_t lastSummaryStep = -1;
+  bool eval = true;
 };
 
 /// Evaluates (unless --no-eval) and prints one summary line.
@@ -117,7 +163,7 @@ std::string summarize(RunContext &ctx, Progress &progress, LoopState &s) {
                    s.lossCount ? s.lossSum / s.lossCount : 0.0);
   s.lossSum = 0.0;
   s.lossCount = 0;
-  if (!ctx.opts.noEval) {
+  if (s.eval) {
     EvalResult r = evaluate(ctx.info, ctx.buffers, ctx.test);
     line += formatString("  test loss %.4f  test accuracy %.4f", r.loss,
                          r.accuracy);
@@ -131,73 +177,106 @@ std::string summarize(RunContext &ctx, Progress &progress, LoopState &s) {
   ctx.out << line << '\n' << std::flush;
   return "";
 }
+
 } // namespace
+
+Progress::Style progressStyle(const RunContext &ctx) {
+  if (ctx.opts.quiet || ctx.opts.progress == ProgressMode::Never)
+    return Progress::Style::None;
+  return ctx.opts.progress == ProgressMode::Always || ctx.errIsTty
+             ? Progress::Style::Live
+             : Progress::Style::Plain;
+}
 
 std::string runTraining(RunContext &ctx) {
   const ModelInfo &info = ctx.info;
+  const myelin_rt_model_desc *m = info.desc;
   int64_t batch = info.batch;
-  int64_t stepsPerEpoch = ctx.train.count / batch;
-  if (stepsPerEpoch < 1)
-    return "the training set has " + std::to_string(ctx.train.count) +
-           " samples, fewer than one batch of " + std::to_string(batch);
-  int64_t totalSteps =
-      ctx.opts.steps > 0 ? ctx.opts.steps : ctx.epochs * stepsPerEpoch;
+  bool fixture = ctx.batches.isOpen();
+  int64_t totalSteps, stepsPerEpoch;
+  if (fixture) {
+    // One pass over the file's batches from the current step on.
+    totalSteps = ctx.opts.steps > 0 ? ctx.opts.steps
+                                    : ctx.batches.count() - ctx.startStep;
+    if (totalSteps < 1 || ctx.startStep + totalSteps > ctx.batches.count())
+      return ctx.batches.path() + " holds " +
+             std::to_string(ctx.batches.count()) + " batches, but the run " +
+             "needs batches " + std::to_string(ctx.startStep) + " to " +
+             std::to_string(ctx.startStep + std::max<int64_t>(totalSteps, 1) -
+                            1) +
+             " (0-based)";
+    stepsPerEpoch = totalSteps;
+  } else {
+    stepsPerEpoch = ctx.train.count / batch;
+    if (stepsPerEpoch < 1)
+      return "the training set has " + std::to_string(ctx.train.count) +
+             " samples, fewer than one batch of " + std::to_string(batch);
+    totalSteps = ctx.opts.steps > 0 ? ctx.opts.steps
+                 : ctx.opts.epochs < 0 && m->steps > 0
+                     ? m->steps
+                     : ctx.epochs * stepsPerEpoch;
+  }
+  ctx.schedule.total = ctx.startStep + totalSteps;
+  int64_t evalEvery =
+      ctx.opts.evalEvery > 0 ? ctx.opts.evalEvery : m->eval_every;
   LoopState s;
   s.t = ctx.startStep;
   s.epochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch;
+  s.eval = !ctx.opts.noEval && !fixture;
 
-  Progress::Style style = Progress::Style::None;
-  if (!ctx.opts.quiet && ctx.opts.progress != ProgressMode::Never)
-    style = ctx.opts.progress == ProgressMode::Always || ctx.errIsTty
-                ? Progress::Style::Live
-                : Progress::Style::Plain;
-  Progress progress(style, ctx.err);
+  Progress progress(progressStyle(ctx), ctx.err);
   progress.start(totalSteps, stepsPerEpoch, s.epochs, batch);
 
   Rng shuffle(ctx.seed, RngStream::Shuffle);
   int64_t runStep = 0;
   Clock::time_point runStart = Clock::now();
   for (s.epoch = 1; s.epoch <= s.epochs; ++s.epoch) {
-    std::vector<int64_t> order = shuffledOrder(ctx.train.count, shuffle);
+    std::vector<int64_t> order;
+    if (!fixture)
+      order = shuffledOrder(ctx.train.count, shuffle);
     for (int64_t k = 0; k < stepsPerEpoch && runStep < totalSteps; ++k) {
-      fillBatch(info, ctx.buffers, ctx.train, order, k * batch, batch);
+      if (fixture) {
+        if (std::string err = ctx.batches.fill(s.t, info, ctx.buffers);
+            !err.empty())
+          return err;
+      } else {
+        fillBatch(info, ctx.buffers, ctx.train, order, k * batch, batch);
+      }
       ++s.t;
       ++runStep;
-      fillHyper(info, ctx.buffers, ctx.lr, s.t);
-      Clock::time_point before = Clock::now();
-      info.desc->train_step(ctx.buffers.data());
-      double stepMs =
-          std::chrono::duration<double, std::milli>(Clock::now() - before)
-              .count();
-      float loss = ctx.buffers.f32(info.loss)[0];
-      if (std::string err = ctx.log.logStep(s.t, s.epoch, loss, ctx.lr, stepMs);
+      float lr = static_cast<float>(ctx.schedule.at(s.t));
+      StepOutcome step;
+      if (std::string err = runTrainStep(ctx, s.t, s.epoch, lr, step);
           !err.empty())
         return err;
-      if (!std::isfinite(loss)) {
+      if (!std::isfinite(step.loss)) {
         progress.clear();
         return formatString("non-finite training loss (%g) at step %lld "
                             "(epoch %lld, batch %lld of %lld); try a "
                             "smaller --lr",
-                            static_cast<double>(loss), (long long)s.t,
+                            static_cast<double>(step.loss), (long long)s.t,
                             (long long)s.epoch, (long long)k + 1,
                             (long long)stepsPerEpoch);
       }
-      s.lossSum += loss;
+      s.lossSum += step.loss;
       ++s.lossCount;
-      progress.step(runStep, s.epoch, k + 1, loss);
+      progress.step(runStep, s.epoch, k + 1, step.loss);
       bool epochEnd = k + 1 == stepsPerEpoch || runStep == totalSteps;
-      if (ctx.opts.evalEvery > 0 && !ctx.opts.noEval && !epochEnd &&
-          runStep % ctx.opts.evalEvery == 0)
+      if (evalEvery > 0 && s.eval && !epochEnd && runStep % evalEvery == 0)
         if (std::string err = summarize(ctx, progress, s); !err.empty())
           return err;
     }
     if (std::string err = summarize(ctx, progress, s); !err.empty())
       return err;
-    if (!ctx.opts.savePath.empty())
+    if (!ctx.savePath.empty()) {
       if (std::string err =
-              saveCheckpoint(ctx.opts.savePath, info, ctx.buffers, s.t);
+              saveCheckpoint(ctx.savePath, info, ctx.buffers, s.t);
           !err.empty())
         return err;
+      if (std::string err = ctx.log.logCheckpoint(s.t, ctx.savePath);
+          !err.empty())
+        return err;
+    }
   }
   progress.clear();
   double seconds =

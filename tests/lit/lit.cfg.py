@@ -22,6 +22,11 @@ config.substitutions.append(("%fashion_mnist", "/usr/share/datasets/fashion-mnis
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 config.substitutions.append(("%python", sys.executable))
+# mlir-cpu-runner's support libraries (printMemrefF32), for forward checks of
+# lowerings that run IR directly.
+llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
+config.substitutions.append(("%mlir_runner_utils", os.path.join(llvm_lib_dir, "libmlir_runner_utils.so")))
+config.substitutions.append(("%mlir_c_runner_utils", os.path.join(llvm_lib_dir, "libmlir_c_runner_utils.so")))
 
 tool_dirs = [config.myelin_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["myelinc", "myelin-opt"], tool_dirs)

@@ -5,17 +5,23 @@
 // links it with the runtime into a training executable. `--emit=<phase>`
 // prints the IR of any phase instead; MLIR's pass-manager flags
 // (--mlir-print-ir-after-all, --mlir-timing, ...) apply to the pipeline.
+// An input ending in `.mlir` is nn IR in the form `--emit=nn` prints and
+// enters the pipeline in place of the frontend's output, so tests can
+// compile models written directly in nn IR.
 //===----------------------------------------------------------------------===//
 
 #include "codegen/ObjectEmitter.h"
 #include "frontend/MLIRGen.h"
 #include "frontend/Parser.h"
+#include "ir/NNOps.h"
 #include "passes/Pipelines.h"
 #include "tools/Registration.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
@@ -35,7 +41,8 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory clCategory("myelinc options");
 
-static cl::opt<std::string> clInput(cl::Positional, cl::desc("<model.nn>"),
+static cl::opt<std::string> clInput(cl::Positional,
+                                    cl::desc("<model.nn | model.mlir>"),
                                     cl::Required, cl::cat(clCategory));
 static cl::opt<std::string> clOutput("o", cl::desc("Output file"),
                                      cl::value_desc("path"), cl::init(""),
@@ -65,6 +72,9 @@ static cl::opt<Emit> clEmit(
 static cl::opt<std::string> clOptimizer(
     "optimizer", cl::desc("Override the spec's optimizer (sgd, adam, adamw)"),
     cl::init(""), cl::cat(clCategory));
+static cl::opt<bool> clThreads(
+    "parallel", cl::desc("Run big kernels on all cores with OpenMP"),
+    cl::init(true), cl::cat(clCategory));
 static cl::opt<std::string> clRuntimeLib(
     "runtime-lib", cl::desc("Path of libmyelin_runtime.a"), cl::init(""),
     cl::cat(clCategory));
@@ -108,6 +118,31 @@ void printModule(ModuleOp module, llvm::StringRef path) {
   out.keep();
 }
 
+/// The module of nn IR to compile: from the spec through the frontend, or,
+/// for a `.mlir` input, parsed as is; it must hold an `nn.model` function.
+OwningOpRef<ModuleOp> loadModule(llvm::SourceMgr &sourceMgr,
+                                 MLIRContext &context) {
+  if (!llvm::StringRef(clInput).ends_with(".mlir")) {
+    std::unique_ptr<myelin::frontend::ModuleAST> ast =
+        myelin::frontend::parseModule(sourceMgr, sourceMgr.getMainFileID());
+    if (!ast)
+      return nullptr;
+    return myelin::frontend::mlirGen(context, *ast, sourceMgr);
+  }
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  if (!module)
+    return nullptr;
+  bool hasModel =
+      llvm::any_of(module->getOps<func::FuncOp>(), [](func::FuncOp f) {
+        return f->hasAttr(myelin::nn::attrs::kModel);
+      });
+  if (!hasModel)
+    fail("no function marked '" + myelin::nn::attrs::kModel + "' in '" +
+         clInput + "'");
+  return module;
+}
+
 std::optional<Phase> phaseOf(Emit emit) {
   switch (emit) {
   case Emit::NN: return Phase::NN;
@@ -132,7 +167,7 @@ int main(int argc, char **argv) {
                               "Myelin: compile a model spec into a native "
                               "training executable\n");
 
-  // Read the spec.
+  // Read the spec (or nn IR).
   auto fileOrErr = llvm::MemoryBuffer::getFileOrSTDIN(clInput, /*IsText=*/false,
                                                       /*RequiresNullTerminator=*/true);
   if (std::error_code ec = fileOrErr.getError())
@@ -145,12 +180,7 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
-  std::unique_ptr<myelin::frontend::ModuleAST> ast =
-      myelin::frontend::parseModule(sourceMgr, sourceMgr.getMainFileID());
-  if (!ast)
-    return 1;
-  OwningOpRef<ModuleOp> module =
-      myelin::frontend::mlirGen(context, *ast, sourceMgr);
+  OwningOpRef<ModuleOp> module = loadModule(sourceMgr, context);
   if (!module)
     return 1;
 
@@ -164,7 +194,7 @@ int main(int argc, char **argv) {
   TimingScope timingScope = timing.getRootScope();
   pm.enableTiming(timingScope);
   myelin::buildTrainingPipeline(pm, stop.value_or(Phase::LLVMDialect),
-                                clOptimizer);
+                                clOptimizer, clThreads);
   if (failed(pm.run(*module)))
     return 1;
   if (stop || clEmit == Emit::LLVMDialect) {

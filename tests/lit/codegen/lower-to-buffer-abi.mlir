@@ -51,6 +51,7 @@ func.func @m_train_step() -> (tensor<f32> {nn.role = "loss"}, tensor<3x2xf32> {n
   %g = arith.constant dense<0.0> : tensor<3x2xf32>
   %m = nn.opt_state "w.m" of "w" : tensor<3x2xf32>
   %h = nn.hyper : tensor<16xf32>
-  %p1, %m1 = nn.sgd_update %w, %g, %m, %h : tensor<3x2xf32>, tensor<16xf32>
+  %s = arith.constant dense<1.0> : tensor<f32>
+  %p1, %m1 = nn.sgd_update %w, %g, %m, %h, %s : tensor<3x2xf32>, tensor<16xf32>
   return %c, %p1, %m1 : tensor<f32>, tensor<3x2xf32>, tensor<3x2xf32>
 }

@@ -84,13 +84,31 @@ func.func @cross_entropy(%l: tensor<4x3xf32>, %y: tensor<4xi32>) -> tensor<4xf32
 // -----
 
 // AdamW: one elementwise kernel with three results reading hyper-parameters
-// as scalars.
+// and the clipping factor as scalars.
 // CHECK-LABEL: func.func @adamw
-// CHECK-COUNT-7: tensor.extract %arg4
+// CHECK-COUNT-5: tensor.extract %arg4
+// CHECK: tensor.extract %arg5[] : tensor<f32>
+// CHECK-COUNT-2: tensor.extract %arg4
 // CHECK: %{{.+}}:3 = linalg.generic
 // CHECK:   math.sqrt
 // CHECK:   linalg.yield %{{.+}}, %{{.+}}, %{{.+}} : f32, f32, f32
-func.func @adamw(%p: tensor<3xf32>, %g: tensor<3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>, %h: tensor<16xf32>) -> tensor<3xf32> {
-  %p1, %m1, %v1 = nn.adam_update %p, %g, %m, %v, %h {decoupled} : tensor<3xf32>, tensor<16xf32>
+func.func @adamw(%p: tensor<3xf32>, %g: tensor<3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>, %h: tensor<16xf32>, %s: tensor<f32>) -> tensor<3xf32> {
+  %p1, %m1, %v1 = nn.adam_update %p, %g, %m, %v, %h, %s {decoupled} : tensor<3xf32>, tensor<16xf32>
   return %p1 : tensor<3xf32>
+}
+
+// -----
+
+// Gradient clipping: norm = sqrt(sum of squares); scale = clip/(norm+1e-6)
+// capped at 1, or 1 when hyper[8] is 0.
+// CHECK-LABEL: func.func @clip
+// CHECK: %[[CLIP:.+]] = tensor.extract %arg1[%{{.+}}] : tensor<16xf32>
+// CHECK: linalg.generic
+// CHECK:   math.sqrt
+// CHECK:   arith.minimumf
+// CHECK:   arith.cmpf ogt, %[[CLIP]]
+// CHECK:   arith.select
+func.func @clip(%ss: tensor<f32>, %h: tensor<16xf32>) -> tensor<f32> {
+  %s, %n = nn.clip_scale %ss, %h : tensor<16xf32>
+  return %s : tensor<f32>
 }

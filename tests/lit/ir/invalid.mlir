@@ -10,7 +10,7 @@ func.func @matmul_contracting(%a: tensor<4x3xf32>, %b: tensor<4x2xf32>) {
 // -----
 
 func.func @matmul_rank(%a: tensor<4xf32>, %b: tensor<4x2xf32>) {
-  // expected-error @+2 {{'nn.matmul' expects lhs of rank 2, got shape [4]}}
+  // expected-error @+2 {{'nn.matmul' expects lhs of rank 2 or more, got shape [4]}}
   // expected-error @+1 {{failed to infer returned types}}
   %0 = nn.matmul %a, %b : (tensor<4xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
   return
@@ -71,7 +71,8 @@ func.func @element_type(%x: tensor<4xf64>) {
 // -----
 
 func.func @add_types(%a: tensor<4xf32>, %b: tensor<5xf32>) {
-  // expected-error @+1 {{requires the same type for all operands and results}}
+  // expected-error @+2 {{'nn.add' rhs shape [5] must equal lhs shape [4] or a suffix of it}}
+  // expected-error @+1 {{failed to infer returned types}}
   %0 = "nn.add"(%a, %b) : (tensor<4xf32>, tensor<5xf32>) -> tensor<4xf32>
   return
 }

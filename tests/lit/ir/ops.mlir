@@ -9,8 +9,8 @@ func.func @decls() -> (tensor<4x3xf32>, tensor<4xi32>, tensor<3x2xf32>, tensor<2
   %y = nn.label "y" : tensor<4xi32>
   // CHECK: nn.param "w" init <he_normal> : tensor<3x2xf32>
   %w = nn.param "w" init <he_normal> : tensor<3x2xf32>
-  // CHECK: nn.param "b" init <normal> {init_b = 2.000000e-02 : f32} : tensor<2xf32>
-  %b = nn.param "b" init <normal> {init_a = 0.0 : f32, init_b = 0.02 : f32} : tensor<2xf32>
+  // CHECK: nn.param "b" init <normal> {init_b = 2.000000e-02 : f32, no_decay} : tensor<2xf32>
+  %b = nn.param "b" init <normal> {init_a = 0.0 : f32, init_b = 0.02 : f32, no_decay} : tensor<2xf32>
   // CHECK: nn.opt_state "w.m" of "w" : tensor<3x2xf32>
   %m = nn.opt_state "w.m" of "w" : tensor<3x2xf32>
   // CHECK: nn.hyper : tensor<16xf32>
@@ -57,10 +57,14 @@ func.func @gradients(%dy: tensor<4x2xf32>, %x: tensor<4x2xf32>, %dl: tensor<4xf3
 }
 
 // CHECK-LABEL: func.func @optimizers
-func.func @optimizers(%p: tensor<3xf32>, %g: tensor<3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>, %h: tensor<16xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
-  // CHECK: nn.sgd_update %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<3xf32>, tensor<16xf32>
-  %p1, %m1 = nn.sgd_update %p, %g, %m, %h : tensor<3xf32>, tensor<16xf32>
-  // CHECK: nn.adam_update %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {decoupled} : tensor<3xf32>, tensor<16xf32>
-  %p2, %m2, %v2 = nn.adam_update %p1, %g, %m1, %v, %h {decoupled} : tensor<3xf32>, tensor<16xf32>
-  return %p2, %v2 : tensor<3xf32>, tensor<3xf32>
+func.func @optimizers(%p: tensor<3xf32>, %g: tensor<3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>, %h: tensor<16xf32>) -> (tensor<3xf32>, tensor<3xf32>, tensor<f32>) {
+  // CHECK: %[[SS:.+]] = nn.sum_squares %{{.*}} : tensor<3xf32> -> tensor<f32>
+  %ss = nn.sum_squares %g : tensor<3xf32> -> tensor<f32>
+  // CHECK: %[[S:.+]], %{{.+}} = nn.clip_scale %[[SS]], %{{.*}} : tensor<16xf32>
+  %s, %norm = nn.clip_scale %ss, %h : tensor<16xf32>
+  // CHECK: nn.sgd_update %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[S]] {no_decay} : tensor<3xf32>, tensor<16xf32>
+  %p1, %m1 = nn.sgd_update %p, %g, %m, %h, %s {no_decay} : tensor<3xf32>, tensor<16xf32>
+  // CHECK: nn.adam_update %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[S]] {decoupled} : tensor<3xf32>, tensor<16xf32>
+  %p2, %m2, %v2 = nn.adam_update %p1, %g, %m1, %v, %h, %s {decoupled} : tensor<3xf32>, tensor<16xf32>
+  return %p2, %v2, %norm : tensor<3xf32>, tensor<3xf32>, tensor<f32>
 }

@@ -43,25 +43,27 @@ std::string lexError(llvm::StringRef text) {
 }
 
 TEST(LexerTest, LexesEveryTokenKind) {
-  SpecFile file("model train input label name_1 42 \"s\" { } ( ) [ ] , : = "
-                "+ - * /");
+  SpecFile file("model train input label const param def return name_1 42 "
+                "\"s\" { } ( ) [ ] , : = + - * /");
   using K = TokenKind;
   std::vector<TokenKind> expected = {
-      K::KwModel, K::KwTrain,  K::KwInput,  K::KwLabel, K::Identifier,
-      K::Number,  K::String,   K::LBrace,   K::RBrace,  K::LParen,
-      K::RParen,  K::LBracket, K::RBracket, K::Comma,   K::Colon,
-      K::Equal,   K::Plus,     K::Minus,    K::Star,    K::Slash,
-      K::Eof};
+      K::KwModel,  K::KwTrain,  K::KwInput,  K::KwLabel,    K::KwConst,
+      K::KwParam,  K::KwDef,    K::KwReturn, K::Identifier, K::Number,
+      K::String,   K::LBrace,   K::RBrace,   K::LParen,     K::RParen,
+      K::LBracket, K::RBracket, K::Comma,    K::Colon,      K::Equal,
+      K::Plus,     K::Minus,    K::Star,     K::Slash,      K::Eof};
   EXPECT_EQ(kindsOf(lexAll(file)), expected);
 }
 
 TEST(LexerTest, KeywordsAreWholeWords) {
-  SpecFile file("models _train input2 Label");
+  SpecFile file("models _train input2 Label constant params define returns "
+                "CONST Def");
   std::vector<Token> tokens = lexAll(file);
-  ASSERT_EQ(tokens.size(), 5u);
-  for (int i = 0; i < 4; ++i)
+  ASSERT_EQ(tokens.size(), 11u);
+  for (int i = 0; i < 10; ++i)
     EXPECT_EQ(tokens[i].kind, TokenKind::Identifier) << i;
   EXPECT_EQ(tokens[1].spelling, "_train");
+  EXPECT_EQ(tokens[6].spelling, "define");
 }
 
 TEST(LexerTest, LexesIntegerAndDecimalNumbers) {
@@ -204,15 +206,20 @@ TEST(LexerTest, EofOfEmptyFileIsAtLineOneColumnOne) {
 
 TEST(LexerTest, DescribesTokensForDiagnostics) {
   SpecFile file("} linear input \"s\" "
-                "a_very_long_identifier_that_goes_on_and_on");
+                "a_very_long_identifier_that_goes_on_and_on const param def "
+                "return");
   std::vector<Token> t = lexAll(file);
-  ASSERT_EQ(t.size(), 6u);
+  ASSERT_EQ(t.size(), 10u);
   EXPECT_EQ(describeToken(t[0]), "'}'");
   EXPECT_EQ(describeToken(t[1]), "'linear'");
   EXPECT_EQ(describeToken(t[2]), "keyword 'input'");
   EXPECT_EQ(describeToken(t[3]), "string literal");
   EXPECT_EQ(describeToken(t[4]), "'a_very_long_identifier_that_g...'");
-  EXPECT_EQ(describeToken(t[5]), "end of file");
+  EXPECT_EQ(describeToken(t[5]), "keyword 'const'");
+  EXPECT_EQ(describeToken(t[6]), "keyword 'param'");
+  EXPECT_EQ(describeToken(t[7]), "keyword 'def'");
+  EXPECT_EQ(describeToken(t[8]), "keyword 'return'");
+  EXPECT_EQ(describeToken(t[9]), "end of file");
 }
 
 } // namespace

@@ -28,11 +28,18 @@ TEST(ParserTest, ReportsEmptyFile) {
 
 TEST(ParserTest, ReportsUnexpectedTopLevelTokens) {
   EXPECT_EQ(parseError("foo"),
-            "1:1: error: expected 'model' block, found 'foo'");
+            "1:1: error: expected 'model' block, 'def' or 'const', found "
+            "'foo'");
   EXPECT_EQ(parseError("model m {} }"),
-            "1:12: error: expected 'train' block or end of file, found '}'");
+            "1:12: error: expected 'train' block, 'def', 'const' or end of "
+            "file, found '}'");
   EXPECT_EQ(parseError("model m {} train {} x"),
-            "1:21: error: expected end of file, found 'x'");
+            "1:21: error: expected 'def', 'const' or end of file, found 'x'");
+  EXPECT_EQ(parseError("const N = 1 return"),
+            "1:13: error: expected 'model' block, 'def' or 'const', found "
+            "keyword 'return'");
+  EXPECT_EQ(parseError("const N = 1\ndef f(x) { return x }\n"),
+            "3:1: error: expected 'model' block, found end of file");
 }
 
 TEST(ParserTest, ReportsDuplicateBlocksWithNote) {
@@ -257,7 +264,7 @@ TEST(ParserTest, QuotesBinarySourceLineSafely) {
   SpecFile latin1("x = \xE9t\xE9");
   EXPECT_EQ(latin1.parse(), nullptr);
   EXPECT_EQ(latin1.printed, "test.nn:1:1: error: expected 'model' block, "
-                            "found 'x'\nx = ?t?\n^\n");
+                            "'def' or 'const', found 'x'\nx = ?t?\n^\n");
   // A one-line binary blob is cut 80 bytes after the caret.
   SpecFile blob("model \x02" + std::string(1 << 20, 'z'));
   EXPECT_EQ(blob.parse(), nullptr);
@@ -275,16 +282,18 @@ TEST(ParserTest, QuotesCrlfSourceLineWithoutCarriageReturn) {
 }
 
 TEST(ParserTest, RandomTokenSoupGivesAtMostOneError) {
-  const char *pieces[] = {"model", "train", "input", "label", "x", "f32", "1",
-                          "2.5",   "\"s\"", "{",     "}",     "(", ")",   "[",
-                          "]",     ",",     ":",     "=",     "+", "-",   "*",
-                          "/",     "#c\n",  "\n",    "init"};
+  const char *pieces[] = {
+      "model", "train", "input", "label", "const", "param", "def",   "return",
+      "x",     "B",     "N",     "f32",   "1",     "2.5",   "\"s\"", "{",
+      "}",     "(",     ")",     "[",     "]",     ",",     ":",     "=",
+      "+",     "-",     "*",     "/",     "#c\n",  "\n",    "init"};
   std::mt19937 rng(7);
   std::uniform_int_distribution<size_t> pick(0, std::size(pieces) - 1);
   std::uniform_int_distribution<int> length(1, 60);
   unsigned parsed = 0;
   for (int i = 0; i < 3000; ++i) {
-    std::string text;
+    // Every other soup has a constant N in scope.
+    std::string text = i % 2 ? "const N = 2 " : "";
     for (int n = length(rng); n > 0; --n)
       text += std::string(pieces[pick(rng)]) + " ";
     SpecFile file(text);

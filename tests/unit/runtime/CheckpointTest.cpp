@@ -8,6 +8,7 @@
 #include "runtime/src/Checkpoint.h"
 #include "runtime/src/Json.h"
 #include "runtime/src/Model.h"
+#include "runtime/src/Safetensors.h"
 #include "tests/unit/runtime/TestUtil.h"
 #include "tests/unit/runtime/TinyModel.h"
 
@@ -20,10 +21,6 @@ using namespace myelin::rt;
 using namespace myelin::rt::test;
 
 namespace {
-bool contains(const std::string &haystack, const std::string &needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 class CheckpointTest : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -190,8 +187,51 @@ TEST_F(CheckpointTest, ReportsMismatchedTensors) {
   size_t end = noMomentum.find("\"__metadata__\"");
   noMomentum.erase(at, end - at);
   rewriteHeader(noMomentum);
-  EXPECT_TRUE(contains(load(), "missing tensor 'fc.weight.momentum' (F32 "
-                               "[16, 4])"))
+  EXPECT_TRUE(contains(load(), "missing tensors 'fc.weight.momentum' (F32 "
+                               "[16, 4]), 'fc.bias.momentum' (F32 [4])"))
       << load();
   expectUntouched();
+}
+
+TEST_F(CheckpointTest, RoundTripsMetadata) {
+  ASSERT_EQ(saveCheckpoint(path, info, saved, 9,
+                           {{"rng_data", "0123:abcd"}, {"note", "a \"b\"\n"}}),
+            "");
+  int64_t step = 0;
+  Metadata meta;
+  ASSERT_EQ(loadCheckpoint(path, info, loaded, step, &meta), "");
+  EXPECT_EQ(step, 9);
+  EXPECT_EQ(meta, (Metadata{{"format", "myelin"},
+                            {"step", "9"},
+                            {"model", "tiny"},
+                            {"rng_data", "0123:abcd"},
+                            {"note", "a \"b\"\n"}}));
+}
+
+TEST_F(CheckpointTest, LoadParamsTakesParametersOnly) {
+  // A full checkpoint: optimizer state is ignored, parameters loaded.
+  ASSERT_EQ(saveCheckpoint(path, info, saved, 4), "");
+  int64_t step = -1;
+  ASSERT_EQ(loadParams(path, info, loaded, step), "");
+  EXPECT_EQ(step, 4);
+  for (int i : info.params)
+    EXPECT_EQ(std::memcmp(saved.data()[i], loaded.data()[i], saved.bytes(i)),
+              0);
+  for (size_t k = 0; k < 4; ++k)
+    EXPECT_EQ(loaded.f32(TinyBiasMomentum)[k], 0.0f);
+
+  // Parameters only, one of them missing: listed with dtype and shape.
+  std::vector<float> bias(4, 1.0f);
+  ASSERT_EQ(writeSafetensors(path, "test",
+                             {{"fc.bias", "F32", {4}, bias.data(), 16}}, {}),
+            "");
+  BufferSet fresh;
+  ASSERT_EQ(fresh.allocate(info), "");
+  std::string err = loadParams(path, info, fresh, step);
+  EXPECT_EQ(err, path + ": missing tensor 'fc.weight' (F32 [16, 4])");
+  EXPECT_EQ(fresh.f32(TinyBias)[0], 0.0f) << "no partial load";
+  ASSERT_EQ(writeSafetensors(path, "test", {}, {}), "");
+  err = loadParams(path, info, fresh, step);
+  EXPECT_EQ(err, path + ": missing tensors 'fc.weight' (F32 [16, 4]), "
+                        "'fc.bias' (F32 [4])");
 }

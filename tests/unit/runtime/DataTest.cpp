@@ -13,12 +13,6 @@
 using namespace myelin::rt;
 using namespace myelin::rt::test;
 
-namespace {
-bool contains(const std::string &haystack, const std::string &needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-} // namespace
-
 TEST(IdxTest, ReadsPlainAndGzip) {
   TempDir tmp;
   std::string data = "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c";

@@ -21,24 +21,6 @@ using namespace myelin::rt;
 using namespace myelin::rt::test;
 
 namespace {
-bool contains(const std::string &haystack, const std::string &needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-/// The parsed lines of a JSON-lines log with the given "type".
-std::vector<JsonValue> logRecords(const std::string &path,
-                                  const std::string &type) {
-  std::vector<JsonValue> records;
-  std::istringstream in(readFile(path));
-  for (std::string line; std::getline(in, line);) {
-    JsonValue v;
-    EXPECT_EQ(parseJson(line, v), "") << line;
-    if (v.find("type") && v.find("type")->text == type)
-      records.push_back(v);
-  }
-  return records;
-}
-
 /// The accuracies of the summary lines, in order.
 std::vector<double> accuracies(const std::string &out) {
   std::vector<double> result;

@@ -132,6 +132,77 @@ TEST(OptionsTest, ReportsBadInput) {
   }
 }
 
+TEST(OptionsTest, ParsesLanguageModelFlags) {
+  Options o;
+  ASSERT_EQ(parse({"--schedule",
+                   "cosine",
+                   "--warmup=0",
+                   "--min-lr",
+                   "1e-5",
+                   "--clip-grad-norm",
+                   "1",
+                   "--eval-batches",
+                   "8",
+                   "--stop-after=5",
+                   "--no-save",
+                   "--resume",
+                   "--init-from",
+                   "w.safetensors",
+                   "--data-batches=b.safetensors",
+                   "--sample",
+                   "",
+                   "--tokens",
+                   "50",
+                   "--temperature",
+                   "0",
+                   "--top-k",
+                   "40"},
+                  o),
+            "");
+  EXPECT_EQ(o.schedule, MYELIN_RT_SCHED_COSINE);
+  EXPECT_EQ(o.warmup, 0);
+  EXPECT_EQ(o.minLr, 1e-5);
+  EXPECT_EQ(o.clipGradNorm, 1.0);
+  EXPECT_EQ(o.evalBatches, 8);
+  EXPECT_EQ(o.stopAfter, 5);
+  EXPECT_TRUE(o.noSave);
+  EXPECT_TRUE(o.resume);
+  EXPECT_EQ(o.resumePath, "");
+  EXPECT_EQ(o.initFrom, "w.safetensors");
+  EXPECT_EQ(o.dataBatches, "b.safetensors");
+  EXPECT_TRUE(o.sample);
+  EXPECT_EQ(o.prompt, "");
+  EXPECT_EQ(o.sampleTokens, 50);
+  EXPECT_EQ(o.temperature, 0.0);
+  EXPECT_EQ(o.topK, 40);
+
+  // --resume takes an optional FILE.
+  Options r;
+  ASSERT_EQ(parse({"--resume", "ck.safetensors", "--quiet"}, r), "");
+  EXPECT_EQ(r.resumePath, "ck.safetensors");
+  Options r2;
+  ASSERT_EQ(parse({"--resume=x.st"}, r2), "");
+  EXPECT_EQ(r2.resumePath, "x.st");
+  Options r3;
+  ASSERT_EQ(parse({"--quiet", "--resume"}, r3), "");
+  EXPECT_TRUE(r3.resume);
+  EXPECT_EQ(r3.resumePath, "");
+
+  const std::pair<std::vector<std::string>, const char *> cases[] = {
+      {{"--warmup", "-1"}, "invalid value '-1' for --warmup"},
+      {{"--top-k", "0"},
+       "invalid value '0' for --top-k: expected an integer "
+       ">= 1"},
+      {{"--temperature", "-0.5"}, "invalid value '-0.5' for --temperature"},
+      {{"--sample"}, "missing value for --sample"},
+      {{"--init-from="}, "invalid value '' for --init-from"},
+  };
+  for (const auto &[args, message] : cases) {
+    std::string err = parseError(args);
+    EXPECT_EQ(err.rfind(message, 0), 0u) << "error: " << err;
+  }
+}
+
 TEST(OptionsTest, UsageListsFlags) {
   myelin_rt_model_desc model = {};
   model.name = "mlp";
@@ -148,10 +219,50 @@ TEST(OptionsTest, UsageListsFlags) {
             std::string::npos)
       << usage;
   EXPECT_NE(usageText("x", nullptr).find("--gradcheck-tol"), std::string::npos);
-  for (const char *flag :
-       {"--epochs", "--steps", "--lr", "--seed", "--data", "--log",
-        "--eval-every", "--no-eval", "--progress", "--save", "--load",
-        "--gradcheck", "--gradcheck-samples", "--gradcheck-eps",
-        "--gradcheck-tol", "--quiet", "--help"})
+  for (const char *flag : {"--epochs",
+                           "--steps",
+                           "--lr",
+                           "--seed",
+                           "--data",
+                           "--log",
+                           "--eval-every",
+                           "--no-eval",
+                           "--progress",
+                           "--save",
+                           "--load",
+                           "--gradcheck",
+                           "--gradcheck-samples",
+                           "--gradcheck-eps",
+                           "--gradcheck-tol",
+                           "--quiet",
+                           "--help",
+                           "--schedule",
+                           "--warmup",
+                           "--min-lr",
+                           "--clip-grad-norm",
+                           "--eval-batches",
+                           "--stop-after",
+                           "--no-save",
+                           "--resume",
+                           "--init-from",
+                           "--data-batches",
+                           "--sample",
+                           "--tokens",
+                           "--temperature",
+                           "--top-k"})
     EXPECT_NE(usage.find(flag), std::string::npos) << flag;
+  model.data_kind = "tokens";
+  model.data_file = "input.txt";
+  model.steps = 2000;
+  model.context = 128;
+  model.schedule = MYELIN_RT_SCHED_COSINE;
+  model.warmup_steps = 100;
+  model.eval_every = 250;
+  usage = usageText("gpt", &model);
+  EXPECT_NE(usage.find("spec defaults: --steps 2000 --lr 0.5 --seed 9 --data "
+                       "input.txt\n  (batch 64, context 128, --schedule cosine "
+                       "--warmup 100 --min-lr 0 --clip-grad-norm 0 "
+                       "--eval-every 250)\n"),
+            std::string::npos)
+      << usage;
 }

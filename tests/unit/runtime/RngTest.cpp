@@ -91,3 +91,30 @@ TEST(RngTest, BelowIsInRangeAndUniform) {
     EXPECT_NEAR(c, n / 7, 400);
   EXPECT_EQ(rng.below(1), 0u);
 }
+
+TEST(RngTest, StateRoundTrips) {
+  Rng a(11, RngStream::Data);
+  for (int i = 0; i < 5; ++i)
+    a.next();
+  (void)a.normal(); // leaves a cached variate: part of the state
+  std::string state = a.state();
+  EXPECT_EQ(state.size(), 5 * 17 - 1u);
+  Rng b(0);
+  ASSERT_TRUE(b.setState(state));
+  EXPECT_EQ(a.normal(), b.normal());
+  for (int i = 0; i < 100; ++i)
+    ASSERT_EQ(a.next(), b.next());
+  EXPECT_EQ(a.state(), b.state());
+  EXPECT_EQ(a.state().size(), 4 * 17 - 1u);
+
+  Rng c(0);
+  std::string before = c.state();
+  for (const char *bad :
+       {"", "zz",
+        "0000000000000000:0000000000000000:0000000000000000:"
+        "0000000000000000",
+        "0123456789abcdeF:0123456789abcdef:0123456789abcdef:0123456789abcdef",
+        "0123456789abcdef-0123456789abcdef:0123456789abcdef:0123456789abcdef"})
+    EXPECT_FALSE(c.setState(bad)) << bad;
+  EXPECT_EQ(c.state(), before);
+}

@@ -93,7 +93,13 @@ void writeIdxSplit(const std::string &dir, const std::string &prefix,
 
 RunResult runDriver(const myelin_rt_model_desc &model,
                     const std::vector<std::string> &args) {
-  std::vector<std::string> storage = {"tiny"};
+  return runDriverAs("tiny", model, args);
+}
+
+RunResult runDriverAs(const std::string &argv0,
+                      const myelin_rt_model_desc &model,
+                      const std::vector<std::string> &args) {
+  std::vector<std::string> storage = {argv0};
   storage.insert(storage.end(), args.begin(), args.end());
   std::vector<char *> argv;
   for (std::string &s : storage)
@@ -116,6 +122,35 @@ std::vector<std::string> linesStartingWith(const std::string &text,
     if (line.rfind(prefix, 0) == 0)
       lines.push_back(line);
   return lines;
+}
+
+bool contains(const std::string &haystack, const std::string &needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::vector<JsonValue> logRecords(const std::string &path,
+                                  const std::string &type) {
+  std::vector<JsonValue> records;
+  std::istringstream in(readFile(path));
+  for (std::string line; std::getline(in, line);) {
+    JsonValue v;
+    if (!parseJson(line, v).empty())
+      throw std::runtime_error("bad JSON line in " + path + ": " + line);
+    if (v.find("type") && v.find("type")->text == type)
+      records.push_back(v);
+  }
+  return records;
+}
+
+std::string sampleText(size_t bytes) {
+  static const char *sentences[] = {
+      "the cat sat on the mat. ", "a dog ran to the park and sat down. ",
+      "then the cat ate the fish.\n", "it was a good day at the sea. "};
+  std::string text;
+  for (size_t k = 0; text.size() < bytes; ++k)
+    text += sentences[(k * 7 + k / 3) % 4];
+  text.resize(bytes);
+  return text;
 }
 
 } // namespace myelin::rt::test

@@ -8,6 +8,7 @@
 #define MYELIN_TESTS_UNIT_RUNTIME_TESTUTIL_H
 
 #include "myelin/runtime.h"
+#include "runtime/src/Json.h"
 
 #include <cstdint>
 #include <string>
@@ -52,6 +53,22 @@ struct RunResult {
 /// Runs runMain with argv = {"tiny", args...}; stderr is not a terminal.
 RunResult runDriver(const myelin_rt_model_desc &model,
                     const std::vector<std::string> &args);
+/// Same with argv[0] = `argv0` (language models checkpoint to
+/// "<argv0>.safetensors" by default).
+RunResult runDriverAs(const std::string &argv0,
+                      const myelin_rt_model_desc &model,
+                      const std::vector<std::string> &args);
+
+/// True if `haystack` contains `needle`.
+bool contains(const std::string &haystack, const std::string &needle);
+
+/// The parsed lines of a JSON-lines log with the given "type".
+std::vector<JsonValue> logRecords(const std::string &path,
+                                  const std::string &type);
+
+/// Pseudo-English text of `bytes` bytes (a few repeated sentences), easy
+/// for a bigram model to learn.
+std::string sampleText(size_t bytes);
 
 /// The lines of `text` that start with `prefix`.
 std::vector<std::string> linesStartingWith(const std::string &text,

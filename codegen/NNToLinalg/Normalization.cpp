@@ -1,0 +1,275 @@
+//===- Normalization.cpp - nn softmax and norms to linalg -------*- C++ -*-===//
+//
+// Softmax, layer_norm and rms_norm with their gradients, on rows of the last
+// dimension of tensors of any rank. Row statistics are linalg.generics whose
+// last loop is a reduction (buildLastDimGeneric), consumed by all-parallel
+// generics that broadcast them along the row. The per-feature gradients
+// (dgamma, dbeta) reduce all leading dimensions with the feature loop
+// innermost, along contiguous memory. The backward recomputes the forward's
+// statistics from its input instead of saving them.
+//===----------------------------------------------------------------------===//
+
+#include "codegen/NNToLinalg/Utils.h"
+#include "ir/NNOps.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace myelin;
+using namespace myelin::codegen;
+
+namespace {
+
+using Kind = LastDimResult;
+
+/// Wraps a body written with FastArith.
+template <typename Fn> auto withArith(Fn fn) {
+  return [fn](OpBuilder &b, Location loc, ValueRange a) {
+    return SmallVector<Value>(fn(FastArith{b, loc}, a));
+  };
+}
+
+/// Row sums of `term(arith, elements)` over the last dimension; the
+/// elements are those of `full` then `rows`.
+template <typename Fn>
+Value rowSum(OpBuilder &b, Location loc, RankedTensorType type, ValueRange full,
+             ValueRange rows, Fn term) {
+  return buildLastDimGeneric(b, loc, type, full, rows, {}, Kind::Rows, {0.0f},
+                             withArith([&](FastArith m, ValueRange a) {
+                               return SmallVector<Value>{
+                                   m.add(a.back(), term(m, a.drop_back()))};
+                             }))[0];
+}
+
+float inverseWidth(RankedTensorType type) {
+  return 1.0f / static_cast<float>(type.getShape().back());
+}
+
+/// Row mean and rstd = 1 / sqrt(var + eps) of `x`, with the biased variance
+/// computed in a second pass over x - mean for accuracy.
+std::pair<Value, Value> layerNormStats(OpBuilder &b, Location loc, Value x,
+                                       float eps) {
+  auto type = cast<RankedTensorType>(x.getType());
+  float invC = inverseWidth(type);
+  Value sum = rowSum(b, loc, type, {x}, {},
+                     [](FastArith, ValueRange a) { return a[0]; });
+  Value sqDev =
+      rowSum(b, loc, type, {x}, {sum}, [&](FastArith m, ValueRange a) {
+        Value d = m.sub(a[0], m.mul(a[1], m.c(invC)));
+        return m.mul(d, d);
+      });
+  ValueRange stats = buildElementwise(
+      b, loc, cast<RankedTensorType>(sum.getType()), {sum, sqDev}, 2,
+      withArith([&](FastArith m, ValueRange a) {
+        Value var = m.mul(a[1], m.c(invC));
+        return SmallVector<Value>{m.mul(a[0], m.c(invC)),
+                                  m.rsqrt(m.add(var, m.c(eps)))};
+      }));
+  return {stats[0], stats[1]};
+}
+
+/// Row rstd = 1 / sqrt(mean(x^2) + eps) of `x`.
+Value rmsNormStats(OpBuilder &b, Location loc, Value x, float eps) {
+  auto type = cast<RankedTensorType>(x.getType());
+  float invC = inverseWidth(type);
+  Value sq = rowSum(b, loc, type, {x}, {}, [](FastArith m, ValueRange a) {
+    return m.mul(a[0], a[0]);
+  });
+  return buildElementwise(b, loc, cast<RankedTensorType>(sq.getType()), {sq}, 1,
+                          withArith([&](FastArith m, ValueRange a) {
+                            Value ms = m.mul(a[0], m.c(invC));
+                            return SmallVector<Value>{
+                                m.rsqrt(m.add(ms, m.c(eps)))};
+                          }))[0];
+}
+
+//===----------------------------------------------------------------------===//
+// nn.softmax / nn.softmax_grad
+//===----------------------------------------------------------------------===//
+
+// Row max, row sum of exp(x - max), then exp(x - max) / sum.
+struct SoftmaxLowering : OpRewritePattern<nn::SoftmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::SoftmaxOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    Value max = buildLastDimGeneric(
+        rewriter, loc, type, {x}, {}, {}, Kind::Rows,
+        {-std::numeric_limits<float>::infinity()},
+        [](OpBuilder &b, Location l, ValueRange a) {
+          return SmallVector<Value>{b.create<arith::MaximumFOp>(l, a[1], a[0])};
+        })[0];
+    Value sum =
+        rowSum(rewriter, loc, type, {x}, {max}, [](FastArith m, ValueRange a) {
+          return m.exp(m.sub(a[0], a[1]));
+        });
+    Value y = buildLastDimGeneric(
+        rewriter, loc, type, {x}, {max, sum}, {}, Kind::Full, {0.0f},
+        withArith([](FastArith m, ValueRange a) {
+          return SmallVector<Value>{m.div(m.exp(m.sub(a[0], a[1])), a[2])};
+        }))[0];
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+// y (grad - sum(grad y))
+struct SoftmaxGradLowering : OpRewritePattern<nn::SoftmaxGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::SoftmaxGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value dy = op.getGrad(), y = op.getOutput();
+    auto type = cast<RankedTensorType>(y.getType());
+    Value dot =
+        rowSum(rewriter, loc, type, {dy, y}, {},
+               [](FastArith m, ValueRange a) { return m.mul(a[0], a[1]); });
+    Value dx = buildLastDimGeneric(
+        rewriter, loc, type, {dy, y}, {dot}, {}, Kind::Full, {0.0f},
+        withArith([](FastArith m, ValueRange a) {
+          return SmallVector<Value>{m.mul(a[1], m.sub(a[0], a[2]))};
+        }))[0];
+    rewriter.replaceOp(op, dx);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// nn.layer_norm / nn.layer_norm_grad
+//===----------------------------------------------------------------------===//
+
+// (x - mean) rstd gamma + beta
+struct LayerNormLowering : OpRewritePattern<nn::LayerNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::LayerNormOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getInput();
+    auto [mean, rstd] =
+        layerNormStats(rewriter, loc, x, op.getEps().convertToFloat());
+    Value y = buildLastDimGeneric(
+        rewriter, loc, cast<RankedTensorType>(x.getType()), {x}, {mean, rstd},
+        {op.getGamma(), op.getBeta()}, Kind::Full, {0.0f},
+        withArith([](FastArith m, ValueRange a) {
+          Value xhat = m.mul(m.sub(a[0], a[1]), a[2]);
+          return SmallVector<Value>{m.add(m.mul(xhat, a[3]), a[4])};
+        }))[0];
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+// With xhat = (x - mean) rstd and g = grad gamma:
+//   dx = rstd (g - mean(g) - xhat mean(g xhat)),
+//   dgamma = sum(grad xhat), dbeta = sum(grad) over the leading dimensions.
+struct LayerNormGradLowering : OpRewritePattern<nn::LayerNormGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::LayerNormGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value dy = op.getGrad(), x = op.getInput(), gamma = op.getGamma();
+    auto type = cast<RankedTensorType>(x.getType());
+    float invC = inverseWidth(type);
+    auto [mean, rstd] =
+        layerNormStats(rewriter, loc, x, op.getEps().convertToFloat());
+    // Elements: dy, x, mean, rstd, gamma.
+    auto xhatOf = [](FastArith m, ValueRange a) {
+      return m.mul(m.sub(a[1], a[2]), a[3]);
+    };
+    SmallVector<Value> sums = buildLastDimGeneric(
+        rewriter, loc, type, {dy, x}, {mean, rstd}, {gamma}, Kind::Rows,
+        {0.0f, 0.0f}, withArith([&](FastArith m, ValueRange a) {
+          Value g = m.mul(a[0], a[4]);
+          return SmallVector<Value>{m.add(a[5], g),
+                                    m.add(a[6], m.mul(g, xhatOf(m, a)))};
+        }));
+    Value dx = buildLastDimGeneric(
+        rewriter, loc, type, {dy, x}, {mean, rstd, sums[0], sums[1]}, {gamma},
+        Kind::Full, {0.0f}, withArith([&](FastArith m, ValueRange a) {
+          Value g = m.mul(a[0], a[6]);
+          Value meanG = m.mul(a[4], m.c(invC));
+          Value meanGX = m.mul(a[5], m.c(invC));
+          Value centered = m.sub(m.sub(g, meanG), m.mul(xhatOf(m, a), meanGX));
+          return SmallVector<Value>{m.mul(a[3], centered)};
+        }))[0];
+    SmallVector<Value> params = buildLastDimGeneric(
+        rewriter, loc, type, {dy, x}, {mean, rstd}, {}, Kind::Features,
+        {0.0f, 0.0f}, withArith([&](FastArith m, ValueRange a) {
+          return SmallVector<Value>{m.add(a[4], m.mul(a[0], xhatOf(m, a))),
+                                    m.add(a[5], a[0])};
+        }));
+    rewriter.replaceOp(op, ValueRange{dx, params[0], params[1]});
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// nn.rms_norm / nn.rms_norm_grad
+//===----------------------------------------------------------------------===//
+
+// x rstd gamma
+struct RmsNormLowering : OpRewritePattern<nn::RmsNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::RmsNormOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getInput();
+    Value rstd = rmsNormStats(rewriter, loc, x, op.getEps().convertToFloat());
+    Value y = buildLastDimGeneric(
+        rewriter, loc, cast<RankedTensorType>(x.getType()), {x}, {rstd},
+        {op.getGamma()}, Kind::Full, {0.0f},
+        withArith([](FastArith m, ValueRange a) {
+          return SmallVector<Value>{m.mul(m.mul(a[0], a[1]), a[2])};
+        }))[0];
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+// With xhat = x rstd and g = grad gamma:
+//   dx = rstd (g - xhat mean(g xhat)), dgamma = sum(grad xhat).
+struct RmsNormGradLowering : OpRewritePattern<nn::RmsNormGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(nn::RmsNormGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value dy = op.getGrad(), x = op.getInput(), gamma = op.getGamma();
+    auto type = cast<RankedTensorType>(x.getType());
+    float invC = inverseWidth(type);
+    Value rstd = rmsNormStats(rewriter, loc, x, op.getEps().convertToFloat());
+    // Elements: dy, x, rstd, gamma.
+    Value sumGX = buildLastDimGeneric(
+        rewriter, loc, type, {dy, x}, {rstd}, {gamma}, Kind::Rows, {0.0f},
+        withArith([](FastArith m, ValueRange a) {
+          Value g = m.mul(a[0], a[3]);
+          return SmallVector<Value>{m.add(a[4], m.mul(g, m.mul(a[1], a[2])))};
+        }))[0];
+    Value dx = buildLastDimGeneric(
+        rewriter, loc, type, {dy, x}, {rstd, sumGX}, {gamma}, Kind::Full,
+        {0.0f}, withArith([&](FastArith m, ValueRange a) {
+          Value g = m.mul(a[0], a[4]);
+          Value xhat = m.mul(a[1], a[2]);
+          Value meanGX = m.mul(a[3], m.c(invC));
+          return SmallVector<Value>{m.mul(a[2], m.sub(g, m.mul(xhat, meanGX)))};
+        }))[0];
+    Value dgamma = buildLastDimGeneric(
+        rewriter, loc, type, {dy, x}, {rstd}, {}, Kind::Features, {0.0f},
+        withArith([](FastArith m, ValueRange a) {
+          return SmallVector<Value>{
+              m.add(a[3], m.mul(a[0], m.mul(a[1], a[2])))};
+        }))[0];
+    rewriter.replaceOp(op, ValueRange{dx, dgamma});
+    return success();
+  }
+};
+
+} // namespace
+
+void myelin::populateNormalizationLoweringPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<SoftmaxLowering, SoftmaxGradLowering, LayerNormLowering,
+               LayerNormGradLowering, RmsNormLowering, RmsNormGradLowering>(
+      patterns.getContext());
+}
