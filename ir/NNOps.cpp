@@ -15,15 +15,7 @@
 using namespace mlir;
 using namespace myelin::nn;
 
-std::pair<int64_t, int64_t> myelin::nn::getFans(ArrayRef<int64_t> shape) {
-  if (shape.empty())
-    return {1, 1};
-  return {shape.front(), shape.back()};
-}
-
-namespace {
-/// Formats a shape as `[128, 784]` for diagnostics.
-std::string formatShape(ArrayRef<int64_t> shape) {
+std::string myelin::nn::formatShape(ArrayRef<int64_t> shape) {
   std::string s = "[";
   llvm::raw_string_ostream os(s);
   llvm::interleaveComma(shape, os);
@@ -31,6 +23,13 @@ std::string formatShape(ArrayRef<int64_t> shape) {
   return s;
 }
 
+std::pair<int64_t, int64_t> myelin::nn::getFans(ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return {1, 1};
+  return {shape.front(), shape.back()};
+}
+
+namespace {
 /// Requires `type` to have rank `rank`; `what` names the operand.
 LogicalResult expectRank(std::optional<Location> loc, StringRef op,
                          StringRef what, Type type, int64_t rank) {

@@ -43,6 +43,13 @@ constexpr llvm::StringLiteral kEntry = "nn.entry";
 /// last dimension (a [K, N] weight maps K inputs to N outputs).
 std::pair<int64_t, int64_t> getFans(llvm::ArrayRef<int64_t> shape);
 
+/// A shape as `[128, 784]`, the form every nn diagnostic uses.
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+/// The shape of a ranked tensor type.
+inline llvm::ArrayRef<int64_t> shapeOf(mlir::Type type) {
+  return mlir::cast<mlir::RankedTensorType>(type).getShape();
+}
+
 } // namespace myelin::nn
 
 #endif // MYELIN_IR_NNOPS_H

@@ -14,19 +14,6 @@ using namespace mlir;
 using namespace myelin::nn;
 
 namespace {
-/// Formats a shape as `[4, 64, 128]` for diagnostics.
-std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  llvm::raw_string_ostream os(s);
-  llvm::interleaveComma(shape, os);
-  os << "]";
-  return s;
-}
-
-ArrayRef<int64_t> shapeOf(Type type) {
-  return cast<RankedTensorType>(type).getShape();
-}
-
 bool isIdentity(ArrayRef<int64_t> permutation) {
   for (auto [i, p] : llvm::enumerate(permutation))
     if (p != static_cast<int64_t>(i))

@@ -16,19 +16,6 @@ using namespace mlir;
 using namespace myelin::nn;
 
 namespace {
-/// Formats a shape as `[8, 64, 256]` for diagnostics.
-std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  llvm::raw_string_ostream os(s);
-  llvm::interleaveComma(shape, os);
-  os << "]";
-  return s;
-}
-
-ArrayRef<int64_t> shapeOf(Type type) {
-  return cast<RankedTensorType>(type).getShape();
-}
-
 /// Requires `paramType` (`what`, e.g. gamma) to be [C] where C is the last
 /// dimension of `inputType`, which must have rank >= 1.
 LogicalResult verifyFeatureParam(std::optional<Location> loc, StringRef op,

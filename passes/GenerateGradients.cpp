@@ -6,6 +6,7 @@
 // DifferentiableOpInterface implementation (ir/NNGradients.cpp).
 //===----------------------------------------------------------------------===//
 
+#include "passes/ModelFunctions.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -60,12 +61,7 @@ public:
   using Base::Base;
 
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    SmallVector<func::FuncOp> models;
-    for (auto func : module.getOps<func::FuncOp>())
-      if (func->hasAttr(attrs::kModel))
-        models.push_back(func);
-    for (func::FuncOp model : models)
+    for (func::FuncOp model : getModelFunctions(getOperation()))
       if (failed(generate(model)))
         return signalPassFailure();
   }

@@ -6,6 +6,7 @@
 // write back in place.
 //===----------------------------------------------------------------------===//
 
+#include "passes/ModelFunctions.h"
 #include "passes/Passes.h"
 #include "myelin/runtime.h"
 
@@ -28,12 +29,7 @@ public:
   using Base::Base;
 
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    SmallVector<func::FuncOp> models;
-    for (auto func : module.getOps<func::FuncOp>())
-      if (func->hasAttr(attrs::kModel))
-        models.push_back(func);
-    for (func::FuncOp model : models)
+    for (func::FuncOp model : getModelFunctions(getOperation()))
       if (failed(lower(model)))
         return signalPassFailure();
   }
