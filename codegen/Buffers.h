@@ -21,6 +21,8 @@ constexpr llvm::StringLiteral kBuffersAttrName = "myelin.buffers";
 /// Module attributes naming the model and holding its train block.
 constexpr llvm::StringLiteral kModelNameAttrName = "myelin.model";
 constexpr llvm::StringLiteral kTrainAttrName = "myelin.train";
+/// Unit module attribute: the training entry points use dropout.
+constexpr llvm::StringLiteral kStochasticAttrName = "myelin.stochastic";
 
 /// One buffer of the runtime ABI.
 struct BufferInfo {

@@ -232,6 +232,15 @@ void LowerToBufferAbiPass::runOnOperation() {
   for (func::FuncOp func : entries)
     if (failed(collect(func)))
       return signalPassFailure();
+  // Dropout makes the training entry points differ from eval (which drops
+  // it); the runtime's gradient check needs to know.
+  bool stochastic = false;
+  for (func::FuncOp func : entries)
+    func.walk([&](DropoutOp op) {
+      stochastic |= op.getRate().convertToFloat() > 0;
+    });
+  if (stochastic)
+    module->setAttr(kStochasticAttrName, UnitAttr::get(module.getContext()));
 
   llvm::stable_sort(buffers, [](const BufferInfo &a, const BufferInfo &b) {
     return roleRank(a.role) < roleRank(b.role);

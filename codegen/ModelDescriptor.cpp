@@ -109,7 +109,8 @@ myelin::emitModelDescriptor(ModuleOp module, llvm::StringRef sourcePath) {
      << "  " << i64("schedule", MYELIN_RT_SCHED_CONSTANT) << ", "
      << i64("warmup_steps", 0) << ", " << f32("min_lr", 0) << ", "
      << i64("steps", 0) << ", " << f32("clip_grad_norm", 0) << ", "
-     << i64("eval_every", 0) << "\n};\n\n"
+     << i64("eval_every", 0) << ",\n"
+     << "  " << (module->hasAttr(kStochasticAttrName) ? 1 : 0) << "\n};\n\n"
      << "int main(int argc, char **argv) {\n"
      << "  return myelin_rt_main(argc, argv, &myelin_model);\n}\n";
   return text;

@@ -187,7 +187,13 @@ std::string runGradCheck(RunContext &ctx, bool &passed) {
   bool allOk = true;
   LossProbe loss(info, ctx.buffers);
   double baseLoss = gradLoss;
-  if (m->eval_step) {
+  if (m->eval_step && m->stochastic) {
+    // Dropout: eval_step runs without it, so only grad_step (whose mask is
+    // the same for every call with the same step) measures the loss.
+    if (!ctx.opts.quiet)
+      ctx.err << "gradcheck: the model uses dropout; losses are measured "
+                 "with grad_step\n";
+  } else if (m->eval_step) {
     loss.useEval(true);
     double evalLoss = loss();
     if (std::fabs(evalLoss - gradLoss) <=

@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /// Bumped whenever a struct below changes layout.
-#define MYELIN_RT_ABI_VERSION 2
+#define MYELIN_RT_ABI_VERSION 3
 #define MYELIN_RT_MAX_RANK 4
 
 /// What a buffer is for. The runtime allocates every buffer once.
@@ -158,6 +158,11 @@ typedef struct myelin_rt_model_desc {
   int64_t steps;          ///< default run length in steps; 0 = use epochs
   float clip_grad_norm;   ///< default for HYPER_CLIP_NORM; 0 = off
   int64_t eval_every;     ///< default --eval-every; 0 = once per epoch / at the end
+
+  /* ABI 3 */
+  /// 1 if train_step/grad_step draw random numbers (dropout): their loss then
+  /// differs from eval_step's, which runs the model deterministically.
+  int32_t stochastic;
 } myelin_rt_model_desc;
 
 /// Emitted by myelinc into every training executable.

@@ -106,11 +106,12 @@ TEST_F(LmDriverTest, TrainsAndReports) {
   SafetensorsFile ckpt;
   ASSERT_EQ(ckpt.open(tmp.file("gpt.safetensors"), "checkpoint"), "");
   EXPECT_EQ(ckpt.tensors().size(), 3u); // weight, adam_m, adam_v
+  const std::string abi = std::to_string(MYELIN_RT_ABI_VERSION);
   const std::pair<const char *, const char *> meta[] = {
       {"format", "myelin"},     {"step", "40"},         {"model", "tiny_lm"},
       {"total_steps", "40"},    {"seed", "7"},          {"lr", "0.0500000007"},
       {"schedule", "constant"}, {"warmup_steps", "0"},  {"clip_grad_norm", "0"},
-      {"data", corpus.c_str()}, {"data_bytes", "4000"}, {"runtime_abi", "2"}};
+      {"data", corpus.c_str()}, {"data_bytes", "4000"}, {"runtime_abi", abi.c_str()}};
   for (const auto &[key, value] : meta) {
     ASSERT_TRUE(ckpt.findMeta(key)) << key;
     EXPECT_EQ(*ckpt.findMeta(key), value) << key;
