@@ -112,9 +112,13 @@ static std::string loadBuffers(const SafetensorsFile &file,
   return "";
 }
 
-std::string loadCheckpoint(const std::string &path, const ModelInfo &info,
-                           BufferSet &buffers, int64_t &step,
-                           Metadata *metadata) {
+namespace {
+/// Opens `path`, reads its step, and loads the buffers `wanted` (any tensor
+/// outside `allowed` is an error); nothing changes unless all of it loads.
+std::string loadFrom(const std::string &path, const ModelInfo &info,
+                     BufferSet &buffers, const std::vector<int> &wanted,
+                     const std::vector<int> &allowed, const char *what,
+                     int64_t &step, Metadata *metadata) {
   step = 0;
   SafetensorsFile file;
   if (std::string err = file.open(path, "checkpoint"); !err.empty())
@@ -123,8 +127,7 @@ std::string loadCheckpoint(const std::string &path, const ModelInfo &info,
   if (std::string err = readStep(file, savedStep); !err.empty())
     return err;
   if (std::string err =
-          loadBuffers(file, info, buffers, info.stateBuffers, info.stateBuffers,
-                      "parameter or optimizer state");
+          loadBuffers(file, info, buffers, wanted, allowed, what);
       !err.empty())
     return err;
   step = savedStep;
@@ -132,22 +135,19 @@ std::string loadCheckpoint(const std::string &path, const ModelInfo &info,
     *metadata = file.metadata();
   return "";
 }
+} // namespace
+
+std::string loadCheckpoint(const std::string &path, const ModelInfo &info,
+                           BufferSet &buffers, int64_t &step,
+                           Metadata *metadata) {
+  return loadFrom(path, info, buffers, info.stateBuffers, info.stateBuffers,
+                  "parameter or optimizer state", step, metadata);
+}
 
 std::string loadParams(const std::string &path, const ModelInfo &info,
                        BufferSet &buffers, int64_t &step) {
-  step = 0;
-  SafetensorsFile file;
-  if (std::string err = file.open(path, "checkpoint"); !err.empty())
-    return err;
-  int64_t savedStep = 0;
-  if (std::string err = readStep(file, savedStep); !err.empty())
-    return err;
-  if (std::string err = loadBuffers(file, info, buffers, info.params,
-                                    info.stateBuffers, "parameter");
-      !err.empty())
-    return err;
-  step = savedStep;
-  return "";
+  return loadFrom(path, info, buffers, info.params, info.stateBuffers,
+                  "parameter", step, nullptr);
 }
 
 } // namespace myelin::rt
