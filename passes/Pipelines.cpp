@@ -66,7 +66,11 @@ void myelin::buildTrainingPipeline(OpPassManager &pm, Phase stopAfter,
   pm.addPass(createCSEPass());
   if (stopAfter == Phase::Linalg)
     return;
+  buildKernelPipeline(pm, stopAfter, parallel);
+}
 
+void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
+                                 bool parallel) {
   // Bufferize: the entry functions already take memrefs, so only their
   // bodies are bufferized; deallocation is then made explicit.
   bufferization::OneShotBufferizationOptions bufferization;
@@ -120,6 +124,15 @@ void myelin::buildTrainingPipeline(OpPassManager &pm,
 }
 
 void myelin::registerTrainingPipeline() {
+  PassPipelineRegistration<PipelineOptions>(
+      "myelin-lower-kernels",
+      "The kernel half of myelin-train-pipeline: linalg on tensors inside "
+      "functions over memrefs -> loops (stop-after=loops) -> LLVM dialect",
+      [](OpPassManager &pm, const PipelineOptions &options) {
+        std::optional<Phase> phase = parsePhase(options.stopAfter);
+        buildKernelPipeline(pm, phase.value_or(Phase::LLVMDialect),
+                            options.threads);
+      });
   PassPipelineRegistration<PipelineOptions>(
       "myelin-train-pipeline",
       "The pipeline myelinc runs: nn -> gradients -> optimizer -> linalg -> "

@@ -45,6 +45,12 @@ struct PipelineOptions : public mlir::PassPipelineOptions<PipelineOptions> {
 void buildTrainingPipeline(mlir::OpPassManager &pm, Phase stopAfter,
                            llvm::StringRef optimizer = "",
                            bool parallel = true);
+/// The kernel half of the pipeline, from the `linalg` phase on: bufferizes
+/// the bodies of functions that take memrefs, lowers to loops (OpenMP when
+/// `parallel`) and, unless `stopAfter` is Loops, to the LLVM dialect.
+/// Registered as `--myelin-lower-kernels` (used by bench/ on bare kernels).
+void buildKernelPipeline(mlir::OpPassManager &pm, Phase stopAfter,
+                         bool parallel = true);
 /// Same, from registered pipeline options.
 void buildTrainingPipeline(mlir::OpPassManager &pm,
                            const PipelineOptions &options);
