@@ -97,7 +97,11 @@ public:
         continue; // reductions: leave to scf-to-openmp
       bool topLevel = !par->getParentOfType<scf::ForOp>() &&
                       !par->getParentOfType<scf::ParallelOp>();
-      bool keep = topLevel && nestWork(par) >= minWork &&
+      // Kernels that know their work (myelin-lower-contractions) say so:
+      // their inner loop bounds are not all static.
+      auto known = par->getAttrOfType<IntegerAttr>("myelin.work");
+      int64_t work = known ? known.getInt() : nestWork(par);
+      bool keep = topLevel && work >= minWork &&
                   tripCount(par.getLowerBound()[0], par.getUpperBound()[0],
                             par.getStep()[0]) > 1;
       rewrite(par, keep);

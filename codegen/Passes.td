@@ -72,4 +72,48 @@ def ParallelizeLoopsPass : Pass<"myelin-parallelize-loops", "::mlir::func::FuncO
   ];
 }
 
+def LowerContractionsPass : Pass<"myelin-lower-contractions", "::mlir::func::FuncOp"> {
+  let summary = "Register-blocked AVX-512 code for matrix products on buffers";
+  let description = [{
+    Rewrites every bufferized `linalg` contraction with static f32 shapes
+    (matmul, batched matmul, linear; either operand possibly transposed) into
+    a cache- and register-blocked loop nest over vectors: the output is cut
+    into `rows` x (2 x 16) tiles whose accumulators stay in registers across
+    a `k-block` slice of the reduction, each step a broadcast of one element
+    of A times a row segment of B (fused multiply-add). B panels
+    (k-block x 32) stay in L1 across all row tiles. Batch and column-panel
+    dimensions form one `scf.parallel` (threaded by
+    myelin-parallelize-loops). A right operand stored transposed is first
+    copied into row-major order. Column remainders use masked vector
+    loads/stores, row remainders a shorter tile.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+  let options = [
+    Option<"rows", "rows", "int64_t", "8",
+           "Rows of the output per register tile (accumulators = 2 x rows)">,
+    Option<"kBlock", "k-block", "int64_t", "256",
+           "Largest reduction slice per pass over a B panel">
+  ];
+}
+
+def FuseElementwisePass : Pass<"myelin-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuse elementwise linalg producers into consumers, without recomputation";
+  let description = [{
+    linalg's elementwise fusion (plus reshape folding and constant folding)
+    with one extra rule: a producer is fused only when the consumer reads
+    each of its elements once, i.e. the consumer's indexing map of the
+    fused operand is a permutation. Fusing `tanh(h)` into the A operand of
+    a matrix product, or a bias into a broadcast, would recompute it N
+    times and would hide the product from myelin-lower-contractions.
+    Activation chains, their derivatives and reductions over elementwise
+    expressions are still fused.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
 #endif // MYELIN_CODEGEN_PASSES

@@ -61,7 +61,7 @@ void myelin::buildTrainingPipeline(OpPassManager &pm, Phase stopAfter,
   pm.addPass(createCanonicalizerPass());
   // Elementwise fusion merges activation chains, their gradients and the
   // bias broadcast into single loops.
-  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (stopAfter == Phase::Linalg)
@@ -80,6 +80,9 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createBufferizationToMemRefPass());
+  // Matrix products first: register-blocked vector kernels
+  // (codegen/LowerContractions.cpp); the other linalg ops become loops.
+  pm.addNestedPass<func::FuncOp>(createLowerContractionsPass());
   if (parallel) {
     // One OpenMP worksharing loop per big kernel, over its outermost
     // parallel dimension (codegen/ParallelizeLoops.cpp).
@@ -97,6 +100,7 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
 
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertSCFToCFPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
