@@ -2,12 +2,14 @@
 """Renders a `myelin report` page in headless Chromium and checks its plots.
 
     check_render.py CHROMIUM REPORT.html --plots loss,grad-flow [--absent x,y]
+                    [--allow-more]
 
 Chromium loads the page from disk (no network), runs its inline script, which
 measures every <svg class="plot"> as laid out (data-rendered-marks/-width/
 -height/-length), and dumps the DOM. This script then requires every plot in
 --plots to be present with at least one drawn mark of non-zero size, every
-plot in --absent to be missing, and the page to hold no other plots. It prints
+plot in --absent to be missing, and the page to hold no other plots (with
+--allow-more, other plots may be present but must render non-empty too). It prints
 one line per plot; exits non-zero with a message on any failure, including a
 missing Chromium (scripts/install-deps.sh installs Debian's `chromium`).
 """
@@ -45,6 +47,8 @@ def main():
     ap.add_argument("report")
     ap.add_argument("--plots", default="")
     ap.add_argument("--absent", default="")
+    ap.add_argument("--allow-more", action="store_true",
+                    help="other plots may be present (and must render too)")
     args = ap.parse_args()
 
     chromium = shutil.which(args.chromium)
@@ -85,12 +89,13 @@ def main():
         if name in dom.plots:
             fail(f"plot {name!r} present but its data is absent from the log")
     extra = sorted(set(dom.plots) - set(expected))
-    if extra:
+    if extra and not args.allow_more:
         fail(f"unexpected plots {extra}")
-    if int(dom.body["data-rendered-plots"]) != len(expected):
-        fail(f"{dom.body['data-rendered-plots']} non-empty plots rendered, "
-             f"expected {len(expected)}")
-    print(f"rendered {len(expected)} plots")
+    # Every plot on the page, expected or not, must have rendered.
+    if int(dom.body["data-rendered-plots"]) != len(dom.plots):
+        fail(f"{dom.body['data-rendered-plots']} of {len(dom.plots)} plots "
+             "rendered non-empty")
+    print(f"rendered {len(dom.plots)} plots")
 
 
 if __name__ == "__main__":
