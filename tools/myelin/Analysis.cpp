@@ -214,21 +214,26 @@ static void checkActivations(const RunLog &log, const Thresholds &t,
         break;
     }
     StringRef activation = log.activationOf(layer);
+    // The spec location, so the sentence points at the line to change.
+    std::string where;
+    for (const LayerInfo &l : log.layers)
+      if (l.name == layer && !l.loc.empty())
+        where = " (" + l.loc + ")";
     if (dead && *dead > t.deadFraction) {
       std::string units = activation.empty() || activation == "relu"
                               ? "ReLUs"
                               : (activation + " units").str();
       out.push_back({Warning::Kind::DeadUnits, deadStep, layer,
-                     formatv("{0} dead {1} in {2} at step {3}", percent(*dead),
-                             units, layer, deadStep)
+                     formatv("{0} dead {1} in {2} at step {3}{4}",
+                             percent(*dead), units, layer, deadStep, where)
                          .str()});
     }
     if (sat && *sat > t.saturatedFraction) {
       std::string units =
           activation.empty() ? "units" : (activation + " units").str();
       saturated.push_back({Warning::Kind::SaturatedUnits, satStep, layer,
-                           formatv("{0} saturated {1} in {2} at step {3}",
-                                   percent(*sat), units, layer, satStep)
+                           formatv("{0} saturated {1} in {2} at step {3}{4}",
+                                   percent(*sat), units, layer, satStep, where)
                                .str()});
     }
   }

@@ -56,6 +56,8 @@ ul.warnings { padding-left: 20px; } li.warning { color: #a40000; margin: 3px 0; 
 p.healthy { color: #2a6b2a; }
 table.summary { border-collapse: collapse; } table.summary td { padding: 2px 14px 2px 0; }
 table.summary td:first-child { color: #555; }
+table.layers { border-collapse: collapse; font-size: 13px; } table.layers th, table.layers td { padding: 2px 10px 2px 0; text-align: left; }
+table.layers th { color: #555; font-weight: 600; border-bottom: 1px solid #ddd; }
 svg.plot { display: block; margin: 10px 0; font-size: 11px; }
 svg.plot .title { font-size: 13px; font-weight: 600; } svg.plot .label { font-size: 12px; fill: #333; }
 svg.plot .tick { fill: #555; } svg.plot .grid { stroke: #e6e6e6; } svg.plot .tickmark { stroke: #888; }
@@ -322,6 +324,45 @@ void writeUpdateSection(raw_ostream &os, const RunLog &log) {
   writeLinePlot(os, plot);
 }
 
+/// One row per layer: its activation, spec location and the statistics of
+/// its last physics record.
+void writeLayerTable(raw_ostream &os, const RunLog &log) {
+  std::vector<std::string> layers = log.layerOrder();
+  if (layers.empty())
+    return;
+  // Null (not applicable to the activation, or non-finite) shows as a dash.
+  auto cell = [](const Number &n) {
+    if (!n)
+      return std::string("<td></td>");
+    return "<td>" + (isFinite(n) ? formatNumber(*n) : "&ndash;") + "</td>";
+  };
+  os << "<table class=\"layers\">\n<tr><th>layer</th><th>activation</th>"
+        "<th>spec</th><th>step</th><th>mean</th><th>std</th><th>dead</th>"
+        "<th>saturated</th></tr>\n";
+  for (const std::string &layer : layers) {
+    std::string loc;
+    for (const LayerInfo &l : log.layers)
+      if (l.name == layer)
+        loc = l.loc;
+    os << "<tr><td>" << escapeHtml(layer) << "</td><td>"
+       << escapeHtml(log.activationOf(layer)) << "</td><td>"
+       << escapeHtml(loc) << "</td>";
+    const PhysicsRecord *last = nullptr;
+    for (const PhysicsRecord &p : log.physics)
+      if (p.layers.count(layer))
+        last = &p;
+    if (last) {
+      const LayerStats &st = last->layers.at(layer);
+      os << "<td>" << last->step << "</td>" << cell(st.mean) << cell(st.std)
+         << cell(st.dead) << cell(st.saturated);
+    } else {
+      os << "<td colspan=\"5\">no physics record</td>";
+    }
+    os << "</tr>\n";
+  }
+  os << "</table>\n";
+}
+
 void writeActivationSection(raw_ostream &os, const RunLog &log) {
   os << "<h2>Activations</h2>\n";
   LinePlot plot{"activations", "Dead (solid) and saturated (dashed) fraction "
@@ -352,9 +393,11 @@ void writeActivationSection(raw_ostream &os, const RunLog &log) {
     color += any;
   }
   if (plot.series.empty())
-    return absent(os, "No dead or saturated fractions in this log (physics "
-                      "records of ReLU, sigmoid or tanh layers).");
-  writeLinePlot(os, plot);
+    absent(os, "No dead or saturated fractions in this log (physics records "
+               "of ReLU, sigmoid or tanh layers).");
+  else
+    writeLinePlot(os, plot);
+  writeLayerTable(os, log);
 }
 
 } // namespace

@@ -132,7 +132,8 @@ TEST(AnalysisTest, GradientNormFromPhysicsWhenStepsLackIt) {
 
 TEST(AnalysisTest, DeadAndSaturatedAtTheLastRecord) {
   RunLog log;
-  log.layers = {{"h1", "relu", ""}, {"h2", "tanh", ""}, {"h3", "relu", ""}};
+  log.layers = {{"h1", "relu", "spec.nn:4:8"}, {"h2", "tanh", ""},
+                {"h3", "relu", ""}};
   PhysicsRecord first, last;
   first.step = 10;
   first.layers["h1"] = {0.0, 1.0, 0.9, {}};
@@ -143,7 +144,8 @@ TEST(AnalysisTest, DeadAndSaturatedAtTheLastRecord) {
   last.layers["h3"] = {0.0, 1.0, 0.3, {}}; // exactly at the threshold
   log.physics = {first, last};
   EXPECT_EQ(texts(log, Warning::Kind::DeadUnits),
-            (std::vector<std::string>{"40% dead ReLUs in h1 at step 20"}));
+            (std::vector<std::string>{
+                "40% dead ReLUs in h1 at step 20 (spec.nn:4:8)"}));
   EXPECT_EQ(texts(log, Warning::Kind::SaturatedUnits),
             (std::vector<std::string>{
                 "35% saturated tanh units in h2 at step 20"}));
