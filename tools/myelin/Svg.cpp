@@ -25,6 +25,9 @@ static constexpr int kPaletteSize = sizeof(kPalette) / sizeof(kPalette[0]);
 static constexpr double kWidth = 720, kPlotHeight = 300;
 static constexpr double kLeft = 72, kRight = 24, kTop = 30, kBottom = 46;
 static constexpr double kLegendColumn = 224, kLegendRow = 17;
+/// Beyond this many points a series is drawn as the min and max of buckets,
+/// which keeps spikes (a plot is 624 px wide).
+static constexpr size_t kMaxPoints = 4000;
 
 std::string escapeHtml(StringRef text) {
   std::string out;
@@ -170,6 +173,41 @@ void writeLegendEntry(raw_ostream &os, size_t index, StringRef name,
 
 } // namespace
 
+std::vector<std::pair<double, double>>
+decimate(const std::vector<std::pair<double, double>> &points, bool logY,
+         size_t maxPoints) {
+  if (points.size() <= maxPoints || maxPoints < 2)
+    return points;
+  auto drawable = [&](double y) { return std::isfinite(y) && (!logY || y > 0); };
+  size_t buckets = maxPoints / 2;
+  size_t per = (points.size() + buckets - 1) / buckets;
+  std::vector<std::pair<double, double>> out;
+  for (size_t begin = 0; begin < points.size(); begin += per) {
+    size_t end = std::min(points.size(), begin + per);
+    size_t lo = end, hi = end;
+    bool gap = false;
+    for (size_t j = begin; j < end; ++j) {
+      if (!drawable(points[j].second)) {
+        gap = true;
+        continue;
+      }
+      if (lo == end || points[j].second < points[lo].second)
+        lo = j;
+      if (hi == end || points[j].second > points[hi].second)
+        hi = j;
+    }
+    if (lo != end) {
+      out.push_back(points[std::min(lo, hi)]);
+      if (hi != lo)
+        out.push_back(points[std::max(lo, hi)]);
+    }
+    // Keep the break a null value makes in the line.
+    if (gap)
+      out.push_back({points[end - 1].first, std::nan("")});
+  }
+  return out;
+}
+
 size_t writeLinePlot(raw_ostream &os, const LinePlot &plot) {
   std::vector<double> xs, ys;
   for (const Series &s : plot.series)
@@ -202,11 +240,9 @@ size_t writeLinePlot(raw_ostream &os, const LinePlot &plot) {
   std::vector<std::string> paths(plot.series.size());
   for (size_t i = 0; i < plot.series.size(); ++i) {
     const Series &s = plot.series[i];
-    size_t stride = std::max<size_t>(1, s.points.size() / 4000);
     bool penDown = false;
     raw_string_ostream d(paths[i]);
-    for (size_t j = 0; j < s.points.size(); j += stride) {
-      auto [x, y] = s.points[j];
+    for (auto [x, y] : decimate(s.points, plot.logY, kMaxPoints)) {
       if (!std::isfinite(y) || (plot.logY && !(y > 0)) || !std::isfinite(x)) {
         penDown = false;
         continue;

@@ -82,6 +82,14 @@ struct BarPlot {
 size_t writeLinePlot(llvm::raw_ostream &os, const LinePlot &plot);
 size_t writeBarPlot(llvm::raw_ostream &os, const BarPlot &plot);
 
+/// At most `maxPoints` of `points`: the minimum and maximum of each of
+/// maxPoints / 2 buckets, in x order, so spikes survive; a bucket holding a
+/// non-drawable value (non-finite, or <= 0 on a log scale) ends with a NaN
+/// that breaks the line.
+std::vector<std::pair<double, double>>
+decimate(const std::vector<std::pair<double, double>> &points, bool logY,
+         size_t maxPoints);
+
 /// Escapes &, <, > and " for HTML text and attributes.
 std::string escapeHtml(llvm::StringRef text);
 

@@ -81,3 +81,28 @@ TEST(SvgTest, DefaultOutputPathAndSmoothing) {
   std::vector<double> step = smooth({0, 0, 0, 10}, 1); // span 1: no smoothing
   EXPECT_DOUBLE_EQ(step[3], 10);
 }
+
+TEST(SvgTest, DecimationKeepsSpikesAndGaps) {
+  std::vector<std::pair<double, double>> points;
+  for (int i = 0; i < 10000; ++i)
+    points.push_back({double(i), i == 4321 ? 1000.0 : 1.0 + (i % 7) * 0.01});
+  points[7000].second = std::nan("");
+  auto out = decimate(points, /*logY=*/false, 100);
+  EXPECT_LE(out.size(), 150u);
+  double maxY = 0;
+  int gaps = 0;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (std::isnan(out[i].second)) {
+      ++gaps;
+      continue;
+    }
+    maxY = std::max(maxY, out[i].second);
+    if (i) {
+      EXPECT_LE(out[i - 1].first, out[i].first);
+    }
+  }
+  EXPECT_EQ(maxY, 1000.0);
+  EXPECT_EQ(gaps, 1);
+  // Short series are left alone.
+  EXPECT_EQ(decimate({{0, 1}, {1, 2}}, false, 100).size(), 2u);
+}
