@@ -125,9 +125,13 @@ std::vector<XMark> eventMarks(const RunLog &log) {
   for (const FaultRecord &f : log.faults)
     marks.push_back({static_cast<double>(f.step),
                      formatv("fault at step {0}", f.step).str()});
-  for (const EarlyStopRecord &e : log.earlyStops)
+  for (const EarlyStopRecord &e : log.earlyStops) {
     marks.push_back({static_cast<double>(e.step),
                      formatv("early stop at step {0}", e.step).str()});
+    if (e.bestStep)
+      marks.push_back({static_cast<double>(*e.bestStep),
+                       formatv("best at step {0}", *e.bestStep).str()});
+  }
   return marks;
 }
 

@@ -160,13 +160,14 @@ void writeOpen(raw_ostream &os, StringRef id, StringRef title, double height,
 }
 
 void writeLegendEntry(raw_ostream &os, size_t index, StringRef name,
-                      const char *color, bool dashed, double top) {
+                      const char *color, bool dashed, double top,
+                      double opacity = 1.0) {
   double x = kLeft + (index % 3) * kLegendColumn;
   double y = top + (index / 3) * kLegendRow;
   os << formatv("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" "
-                "stroke=\"{3}\" stroke-width=\"2.5\"{4}/>",
+                "stroke=\"{3}\" stroke-width=\"2.5\" stroke-opacity=\"{5}\"{4}/>",
                 num(x), num(y), num(x + 18), color,
-                dashed ? " stroke-dasharray=\"5 3\"" : "");
+                dashed ? " stroke-dasharray=\"5 3\"" : "", opacity);
   os << formatv("<text x=\"{0}\" y=\"{1}\">{2}</text>\n", num(x + 24),
                 num(y + 4), escapeHtml(name));
 }
@@ -296,12 +297,17 @@ size_t writeLinePlot(raw_ostream &os, const LinePlot &plot) {
     os << formatv("<line class=\"ref\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" "
                   "y2=\"{2}\"/>\n",
                   num(kLeft), num(kWidth - kRight), num(sy(r.y)));
-  for (const XMark &m : plot.xMarks)
+  for (size_t i = 0; i < plot.xMarks.size(); ++i) {
+    // Labels go left of marks in the right half, and are staggered.
+    const XMark &m = plot.xMarks[i];
+    bool right = sx(m.x) > (kLeft + kWidth - kRight) / 2;
     os << formatv("<line class=\"xmark\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" "
                   "y2=\"{2}\"><title>{3}</title></line><text class=\"xmark\" "
-                  "x=\"{4}\" y=\"{5}\">{3}</text>\n",
+                  "x=\"{4}\" y=\"{5}\" text-anchor=\"{6}\">{3}</text>\n",
                   num(sx(m.x)), num(kTop), num(kPlotHeight - kBottom),
-                  escapeHtml(m.label), num(sx(m.x) + 3), num(kTop + 12));
+                  escapeHtml(m.label), num(sx(m.x) + (right ? -4 : 4)),
+                  num(kTop + 12 + 13 * (i % 4)), right ? "end" : "start");
+  }
   int nextColor = 0;
   std::vector<const char *> colors;
   for (size_t i = 0; i < plot.series.size(); ++i) {
@@ -336,7 +342,7 @@ size_t writeLinePlot(raw_ostream &os, const LinePlot &plot) {
     int index = s.color >= 0 ? s.color : nextColor++;
     writeLegendEntry(os, entry++, s.name, colors[i],
                      s.dashed || (s.color < 0 && index >= kPaletteSize),
-                     legendTop);
+                     legendTop, std::max(s.opacity, 0.5));
   }
   for (const RefLine &r : plot.refLines)
     writeLegendEntry(os, entry++, r.label, "#555", true, legendTop);
