@@ -1,4 +1,4 @@
-//===- Analysis.cpp - Warnings about a training run, in words ---------------===//
+//===- Analysis.cpp - Warnings about a training run, in words -------------===//
 //
 // Each check reads the RunLog and appends at most a few sentences; a check
 // whose data is absent from the log says nothing (the report's sections say
@@ -178,15 +178,15 @@ static void checkExploding(const RunLog &log, const Thresholds &t,
                            firstNonFinite, plural(nonFinite, "record"))
                        .str()});
   if (jumps)
-    out.push_back({Warning::Kind::ExplodingGradient, firstJump, "grad_norm",
-                   formatv("exploding gradient norm at step {0}: {1}, {2} x "
-                           "the median {3} of the previous steps ({4} "
-                           "above {5} x)",
-                           firstJump, formatNumber(jumpValue),
-                           formatNumber(jumpValue / jumpMedian),
-                           formatNumber(jumpMedian), plural(jumps, "record"),
-                           formatNumber(t.explodingFactor))
-                       .str()});
+    out.push_back(
+        {Warning::Kind::ExplodingGradient, firstJump, "grad_norm",
+         formatv("exploding gradient norm at step {0}: {1}, {2} x "
+                 "the median {3} of the previous steps ({4} "
+                 "above {5} x)",
+                 firstJump, formatNumber(jumpValue),
+                 formatNumber(jumpValue / jumpMedian), formatNumber(jumpMedian),
+                 plural(jumps, "record"), formatNumber(t.explodingFactor))
+             .str()});
 }
 
 // --- Activations and updates ----------------------------------------------

@@ -1,4 +1,4 @@
-//===- Analysis.h - Warnings about a training run, in words ------*- C++ -*-===//
+//===- Analysis.h - Warnings about a training run, in words -----*- C++ -*-===//
 //
 // analyzeRun looks at a RunLog the way one would look at its plots and says
 // what is wrong in sentences: vanishing or exploding gradients, dead or

@@ -1,4 +1,4 @@
-//===- Report.cpp - `myelin report`: a run log as one HTML page -------------===//
+//===- Report.cpp - `myelin report`: a run log as one HTML page -----------===//
 //
 // Sections: warnings, summary table, losses, gradient flow (per parameter
 // over steps, and per layer by depth at the last physics record), update
@@ -169,13 +169,13 @@ void writeSummaryTable(raw_ostream &os, const RunLog &log,
     }
     if (!last)
       continue;
-    std::string text = formatNumber(*last->loss) +
-                       formatv(" at step {0}", last->step).str();
+    std::string text =
+        formatNumber(*last->loss) + formatv(" at step {0}", last->step).str();
     if (isFinite(last->accuracy))
       text += ", accuracy " + formatNumber(*last->accuracy);
     row("final " + split + " loss", text);
-    row("best " + split + " loss", formatNumber(*best->loss) +
-                                       formatv(" at step {0}", best->step).str());
+    row("best " + split + " loss",
+        formatNumber(*best->loss) + formatv(" at step {0}", best->step).str());
   }
   if (!log.physics.empty())
     row("physics records",
@@ -186,18 +186,17 @@ void writeSummaryTable(raw_ostream &os, const RunLog &log,
             .str());
   row("faults", std::to_string(log.faults.size()));
   for (const EarlyStopRecord &e : log.earlyStops)
-    row("early stop", formatv("at step {0}", e.step).str() +
-                          (e.bestStep
-                               ? formatv(", best step {0}", *e.bestStep).str()
-                               : "") +
-                          (isFinite(e.bestValLoss)
-                               ? ", best val loss " + formatNumber(*e.bestValLoss)
-                               : ""));
+    row("early stop",
+        formatv("at step {0}", e.step).str() +
+            (e.bestStep ? formatv(", best step {0}", *e.bestStep).str() : "") +
+            (isFinite(e.bestValLoss)
+                 ? ", best val loss " + formatNumber(*e.bestValLoss)
+                 : ""));
   if (log.end)
-    row("end", formatv("step {0}, {1}", log.end->step,
-                       log.end->reason.empty() ? "no reason given"
-                                               : log.end->reason)
-                   .str());
+    row("end",
+        formatv("step {0}, {1}", log.end->step,
+                log.end->reason.empty() ? "no reason given" : log.end->reason)
+            .str());
   else
     row("end", "no end record (run still going or interrupted)");
   row("warnings", std::to_string(warnings.size()));
@@ -292,11 +291,11 @@ void writeGradientSection(raw_ostream &os, const RunLog &log) {
     auto norms = layerGradNorms(log, record);
     if (norms.empty())
       continue;
-    BarPlot bars{"grad-depth",
-                 formatv("Gradient norm per layer by depth, step {0}",
-                         record.step)
-                     .str(),
-                 "gradient norm (input side on top)"};
+    BarPlot bars{
+        "grad-depth",
+        formatv("Gradient norm per layer by depth, step {0}", record.step)
+            .str(),
+        "gradient norm (input side on top)"};
     bars.logX = true;
     for (const auto &[layer, norm] : norms)
       bars.bars.push_back({layer, norm});
@@ -349,8 +348,8 @@ void writeLayerTable(raw_ostream &os, const RunLog &log) {
       if (l.name == layer)
         loc = l.loc;
     os << "<tr><td>" << escapeHtml(layer) << "</td><td>"
-       << escapeHtml(log.activationOf(layer)) << "</td><td>"
-       << escapeHtml(loc) << "</td>";
+       << escapeHtml(log.activationOf(layer)) << "</td><td>" << escapeHtml(loc)
+       << "</td>";
     const PhysicsRecord *last = nullptr;
     for (const PhysicsRecord &p : log.physics)
       if (p.layers.count(layer))
@@ -369,8 +368,9 @@ void writeLayerTable(raw_ostream &os, const RunLog &log) {
 
 void writeActivationSection(raw_ostream &os, const RunLog &log) {
   os << "<h2>Activations</h2>\n";
-  LinePlot plot{"activations", "Dead (solid) and saturated (dashed) fraction "
-                               "per layer",
+  LinePlot plot{"activations",
+                "Dead (solid) and saturated (dashed) fraction "
+                "per layer",
                 "step", "fraction of units"};
   plot.yRange = std::make_pair(0.0, 1.0);
   int color = 0;
@@ -452,7 +452,8 @@ void writeTextSummary(raw_ostream &os, const RunLog &log,
   std::string split = held(log);
   const EvalRecord *best = nullptr;
   for (const EvalRecord &e : log.evals)
-    if (e.split == split && isFinite(e.loss) && (!best || *e.loss < *best->loss))
+    if (e.split == split && isFinite(e.loss) &&
+        (!best || *e.loss < *best->loss))
       best = &e;
   if (best)
     os << ", best " << split << " loss " << formatNumber(*best->loss)

@@ -1,4 +1,4 @@
-//===- Report.h - `myelin report`: a run log as one HTML page ----*- C++ -*-===//
+//===- Report.h - `myelin report`: a run log as one HTML page ---*- C++ -*-===//
 //
 // writeHtmlReport renders a RunLog and its warnings as a self-contained HTML
 // page: inline CSS, inline SVG plots and a small inline script that measures

@@ -1,4 +1,4 @@
-//===- RunLog.cpp - Parse a training run's JSON-lines log -------------------===//
+//===- RunLog.cpp - Parse a training run's JSON-lines log -----------------===//
 //
 // One llvm::json::parse per line. A line that is not JSON, not an object, has
 // no string "type", or holds a known key with the wrong kind of value is an
@@ -70,7 +70,8 @@ namespace {
 /// Reads the fields of one record, remembering the first type mismatch.
 class RecordReader {
 public:
-  RecordReader(const json::Object &obj, StringRef type) : obj(obj), type(type) {}
+  RecordReader(const json::Object &obj, StringRef type)
+      : obj(obj), type(type) {}
 
   /// A number, null (as NaN) or absent.
   Number number(const json::Object &o, StringRef key, StringRef where = "") {
@@ -255,10 +256,9 @@ static std::string readRecord(const json::Object &obj, RunLog &log,
             r.mismatch(name, "layers", "an object", v);
           continue;
         }
-        p.layers[name.str()] = {r.number(*l, "mean", where),
-                                r.number(*l, "std", where),
-                                r.number(*l, "dead", where),
-                                r.number(*l, "saturated", where)};
+        p.layers[name.str()] = {
+            r.number(*l, "mean", where), r.number(*l, "std", where),
+            r.number(*l, "dead", where), r.number(*l, "saturated", where)};
       }
     if (const json::Object *params = r.object(obj, "params"))
       for (const auto &[name, v] : *params) {
@@ -315,12 +315,11 @@ Expected<RunLog> parseRunLog(StringRef text, StringRef fileName) {
     Expected<json::Value> value = json::parse(line);
     if (!value) {
       auto [col, msg] = splitParseError(toString(value.takeError()));
-      std::string pos = col ? formatv("{0}:{1}", lineNo, col).str()
-                            : std::to_string(lineNo);
-      return createStringError(inconvertibleErrorCode(),
-                               "%s:%s: error: invalid JSON: %s",
-                               fileName.str().c_str(), pos.c_str(),
-                               msg.c_str());
+      std::string pos =
+          col ? formatv("{0}:{1}", lineNo, col).str() : std::to_string(lineNo);
+      return createStringError(
+          inconvertibleErrorCode(), "%s:%s: error: invalid JSON: %s",
+          fileName.str().c_str(), pos.c_str(), msg.c_str());
     }
     const json::Object *obj = value->getAsObject();
     std::string err = obj ? readRecord(*obj, log, lastStep)

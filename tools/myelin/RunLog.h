@@ -1,4 +1,4 @@
-//===- RunLog.h - The records of a training run's JSON-lines log -*- C++ -*-===//
+//===- RunLog.h - The records of a training run's log -----------*- C++ -*-===//
 //
 // A training executable's `--log FILE` writes one JSON object per line
 // (docs/report.md lists the record types). readRunLog parses such a file into

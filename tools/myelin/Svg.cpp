@@ -1,4 +1,4 @@
-//===- Svg.cpp - Inline SVG line and bar plots ------------------------------===//
+//===- Svg.cpp - Inline SVG line and bar plots ----------------------------===//
 //
 // Fixed-size plots (720 px wide) with a legend below the plot area. Scales
 // are computed from the finite data; log scales span whole decades.
@@ -17,10 +17,9 @@ using namespace llvm;
 
 namespace myelin::report {
 
-static const char *const kPalette[] = {"#4e79a7", "#f28e2b", "#e15759",
-                                       "#76b7b2", "#59a14f", "#edc948",
-                                       "#b07aa1", "#ff9da7", "#9c755f",
-                                       "#7f7f7f"};
+static const char *const kPalette[] = {
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#7f7f7f"};
 static constexpr int kPaletteSize = sizeof(kPalette) / sizeof(kPalette[0]);
 static constexpr double kWidth = 720, kPlotHeight = 300;
 static constexpr double kLeft = 72, kRight = 24, kTop = 30, kBottom = 46;
@@ -64,8 +63,8 @@ std::string tickLabel(double v) {
   bool negative = !exponent.empty() && exponent[0] == '-';
   if (!exponent.empty() && (exponent[0] == '-' || exponent[0] == '+'))
     exponent.erase(0, 1);
-  exponent.erase(0, std::min(exponent.find_first_not_of('0'),
-                             exponent.size() - 1));
+  exponent.erase(
+      0, std::min(exponent.find_first_not_of('0'), exponent.size() - 1));
   return mantissa + "e" + (negative ? "-" : "") + exponent;
 }
 
@@ -120,9 +119,8 @@ struct Scale {
 /// The data range of finite (and, for log, positive) values, padded so that
 /// a constant series still gets a non-empty range.
 std::pair<double, double> dataRange(std::vector<double> values, bool log) {
-  llvm::erase_if(values, [&](double v) {
-    return !std::isfinite(v) || (log && !(v > 0));
-  });
+  llvm::erase_if(
+      values, [&](double v) { return !std::isfinite(v) || (log && !(v > 0)); });
   if (values.empty())
     return log ? std::pair{0.1, 10.0} : std::pair{0.0, 1.0};
   auto [mn, mx] = std::minmax_element(values.begin(), values.end());
@@ -164,10 +162,11 @@ void writeLegendEntry(raw_ostream &os, size_t index, StringRef name,
                       double opacity = 1.0) {
   double x = kLeft + (index % 3) * kLegendColumn;
   double y = top + (index / 3) * kLegendRow;
-  os << formatv("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" "
-                "stroke=\"{3}\" stroke-width=\"2.5\" stroke-opacity=\"{5}\"{4}/>",
-                num(x), num(y), num(x + 18), color,
-                dashed ? " stroke-dasharray=\"5 3\"" : "", opacity);
+  os << formatv(
+      "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" "
+      "stroke=\"{3}\" stroke-width=\"2.5\" stroke-opacity=\"{5}\"{4}/>",
+      num(x), num(y), num(x + 18), color,
+      dashed ? " stroke-dasharray=\"5 3\"" : "", opacity);
   os << formatv("<text x=\"{0}\" y=\"{1}\">{2}</text>\n", num(x + 24),
                 num(y + 4), escapeHtml(name));
 }
@@ -179,7 +178,9 @@ decimate(const std::vector<std::pair<double, double>> &points, bool logY,
          size_t maxPoints) {
   if (points.size() <= maxPoints || maxPoints < 2)
     return points;
-  auto drawable = [&](double y) { return std::isfinite(y) && (!logY || y > 0); };
+  auto drawable = [&](double y) {
+    return std::isfinite(y) && (!logY || y > 0);
+  };
   size_t buckets = maxPoints / 2;
   size_t per = (points.size() + buckets - 1) / buckets;
   std::vector<std::pair<double, double>> out;
@@ -231,8 +232,8 @@ size_t writeLinePlot(raw_ostream &os, const LinePlot &plot) {
 
   size_t legendEntries = plot.series.size() + plot.refLines.size();
   double legendTop = kPlotHeight + 8;
-  double height =
-      legendTop + ((legendEntries + 2) / 3) * kLegendRow + (legendEntries ? 6 : 0);
+  double height = legendTop + ((legendEntries + 2) / 3) * kLegendRow +
+                  (legendEntries ? 6 : 0);
   Scale sx{xLo, xHi, kLeft, kWidth - kRight, false};
   Scale sy{yLo, yHi, kPlotHeight - kBottom, kTop, plot.logY};
 
@@ -263,7 +264,8 @@ size_t writeLinePlot(raw_ostream &os, const LinePlot &plot) {
 
   // Axes, grid and ticks.
   os << "<g class=\"axes\">\n";
-  std::vector<double> yt = plot.logY ? logTicks(yLo, yHi) : linearTicks(yLo, yHi);
+  std::vector<double> yt =
+      plot.logY ? logTicks(yLo, yHi) : linearTicks(yLo, yHi);
   for (double t : yt)
     os << formatv("<line class=\"grid\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" "
                   "y2=\"{2}\"/><text class=\"tick\" x=\"{3}\" y=\"{4}\" "
@@ -368,7 +370,8 @@ size_t writeBarPlot(raw_ostream &os, const BarPlot &plot) {
       ++drawn;
   writeOpen(os, plot.id, plot.title, height, drawn, 1);
   os << "<g class=\"axes\">\n";
-  std::vector<double> ticks = plot.logX ? logTicks(lo, hi) : linearTicks(lo, hi);
+  std::vector<double> ticks =
+      plot.logX ? logTicks(lo, hi) : linearTicks(lo, hi);
   for (double t : ticks)
     os << formatv("<line class=\"grid\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" "
                   "y2=\"{2}\"/><text class=\"tick\" x=\"{0}\" y=\"{3}\" "

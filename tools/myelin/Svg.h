@@ -1,4 +1,4 @@
-//===- Svg.h - Inline SVG line and bar plots -------------------*- C++ -*-===//
+//===- Svg.h - Inline SVG line and bar plots --------------------*- C++ -*-===//
 //
 // A small hand-written plot generator for the report: line plots with axes,
 // ticks, labels, a legend, optional log-scale y, horizontal reference lines

@@ -1,4 +1,4 @@
-//===- myelin.cpp - The `myelin` tool: commands about training runs --------===//
+//===- myelin.cpp - The `myelin` tool: commands about training runs -------===//
 //
 // `myelin report RUN.jsonl [-o report.html]` reads a training executable's
 // `--log` file and writes one self-contained HTML page with the loss curves,
@@ -60,8 +60,8 @@ static int runReport() {
   writeHtmlReport(out.os(), *log, warnings, clReportInput);
   out.os().close();
   if (out.os().has_error()) {
-    errs() << outPath << ": error: cannot write: "
-           << out.os().error().message() << "\n";
+    errs() << outPath << ": error: cannot write: " << out.os().error().message()
+           << "\n";
     out.os().clear_error();
     return 1;
   }
@@ -81,10 +81,9 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(clCategory, clReport);
   cl::HideUnrelatedOptions(clCategory, cl::SubCommand::getTopLevel());
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "myelin: tools for Myelin training runs\n\n"
-      "  myelin report RUN.jsonl [-o report.html]\n");
+  cl::ParseCommandLineOptions(argc, argv,
+                              "myelin: tools for Myelin training runs\n\n"
+                              "  myelin report RUN.jsonl [-o report.html]\n");
   if (clReport)
     return runReport();
   errs() << "myelin: error: no command given; try 'myelin report RUN.jsonl' "

@@ -1,4 +1,4 @@
-//===- AnalysisTest.cpp - Tests of the run warnings -------------------------===//
+//===- AnalysisTest.cpp - Tests of the run warnings -----------------------===//
 //
 // Each warning on a small hand-built RunLog: it fires past its threshold,
 // names the layer / step it is about, and stays quiet just inside it.
@@ -81,8 +81,7 @@ TEST(AnalysisTest, VanishingGradientsBelowLayerK) {
   log.physics.back().params["h2.w"].gradNorm = 5.1e-4;
   w = texts(log, Warning::Kind::VanishingGradient);
   ASSERT_EQ(w.size(), 1u);
-  EXPECT_EQ(w[0].rfind("vanishing gradients below layer h2 at step 20", 0),
-            0u);
+  EXPECT_EQ(w[0].rfind("vanishing gradients below layer h2 at step 20", 0), 0u);
   log.physics.back().params["h1.w"].gradNorm = 6e-4;
   EXPECT_TRUE(texts(log, Warning::Kind::VanishingGradient).empty());
 }
@@ -132,8 +131,8 @@ TEST(AnalysisTest, GradientNormFromPhysicsWhenStepsLackIt) {
 
 TEST(AnalysisTest, DeadAndSaturatedAtTheLastRecord) {
   RunLog log;
-  log.layers = {{"h1", "relu", "spec.nn:4:8"}, {"h2", "tanh", ""},
-                {"h3", "relu", ""}};
+  log.layers = {
+      {"h1", "relu", "spec.nn:4:8"}, {"h2", "tanh", ""}, {"h3", "relu", ""}};
   PhysicsRecord first, last;
   first.step = 10;
   first.layers["h1"] = {0.0, 1.0, 0.9, {}};
@@ -146,9 +145,9 @@ TEST(AnalysisTest, DeadAndSaturatedAtTheLastRecord) {
   EXPECT_EQ(texts(log, Warning::Kind::DeadUnits),
             (std::vector<std::string>{
                 "40% dead ReLUs in h1 at step 20 (spec.nn:4:8)"}));
-  EXPECT_EQ(texts(log, Warning::Kind::SaturatedUnits),
-            (std::vector<std::string>{
-                "35% saturated tanh units in h2 at step 20"}));
+  EXPECT_EQ(
+      texts(log, Warning::Kind::SaturatedUnits),
+      (std::vector<std::string>{"35% saturated tanh units in h2 at step 20"}));
   Thresholds strict;
   strict.deadFraction = 0.2;
   EXPECT_EQ(texts(log, Warning::Kind::DeadUnits, strict).size(), 2u);
@@ -196,8 +195,10 @@ TEST(AnalysisTest, OverfittingNeedsValUpAndTrainDown) {
   RunLog log;
   for (int s = 1; s <= 300; ++s)
     log.steps.push_back({s, 2.0 - s / 200.0, {}, {}});
-  log.evals = {{"val", 100, 1.0, {}}, {"val", 200, 0.8, {}},
-               {"val", 300, 0.85, {}}, {"test", 300, 0.1, {}}};
+  log.evals = {{"val", 100, 1.0, {}},
+               {"val", 200, 0.8, {}},
+               {"val", 300, 0.85, {}},
+               {"test", 300, 0.1, {}}};
   auto w = texts(log, Warning::Kind::Overfitting);
   ASSERT_EQ(w.size(), 1u);
   EXPECT_EQ(w[0], "val loss rising while train loss falls (overfitting): "

@@ -1,4 +1,4 @@
-//===- RunLogTest.cpp - Tests of the run-log reader -------------------------===//
+//===- RunLogTest.cpp - Tests of the run-log reader -----------------------===//
 //
 // Every record type, null as NaN, tolerated gaps (unknown types, missing
 // keys, blank lines), depth order, and the error messages of bad lines.
@@ -95,8 +95,7 @@ TEST(RunLogTest, DepthOrderIsRunRecordOrderThenByName) {
   RunLog log = parseOk(
       R"({"type":"run","layers":[{"name":"z1"},{"name":"a2"}],"params":[{"name":"z1.w"},{"name":"a2.w"}]}
 {"type":"physics","step":1,"layers":{"b":{},"a2":{},"a":{}},"params":{"x.w":{},"a2.w":{},"c.w":{}}})");
-  EXPECT_EQ(log.layerOrder(),
-            (std::vector<std::string>{"z1", "a2", "a", "b"}));
+  EXPECT_EQ(log.layerOrder(), (std::vector<std::string>{"z1", "a2", "a", "b"}));
   EXPECT_EQ(log.paramOrder(),
             (std::vector<std::string>{"z1.w", "a2.w", "c.w", "x.w"}));
   EXPECT_EQ(layerOfParam("blocks.0.wq"), "blocks.0");

@@ -1,11 +1,11 @@
-//===- SvgTest.cpp - Tests of the SVG plot helpers --------------------------===//
+//===- SvgTest.cpp - Tests of the SVG plot helpers ------------------------===//
 //
 // Tick choice, labels, escaping, and that non-finite points break a line
 // instead of being drawn.
 //===----------------------------------------------------------------------===//
 
-#include "tools/myelin/Report.h"
 #include "tools/myelin/Svg.h"
+#include "tools/myelin/Report.h"
 
 #include <gtest/gtest.h>
 
@@ -20,8 +20,8 @@ TEST(SvgTest, LinearTicksAreNiceSteps) {
 }
 
 TEST(SvgTest, LogTicksArePowersOfTen) {
-  EXPECT_EQ(logTicks(1e-6, 1), (std::vector<double>{1e-6, 1e-5, 1e-4, 1e-3,
-                                                     1e-2, 1e-1, 1}));
+  EXPECT_EQ(logTicks(1e-6, 1),
+            (std::vector<double>{1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1}));
   // Narrow ranges also get 2 and 5.
   std::vector<double> narrow = logTicks(0.1, 10);
   ASSERT_EQ(narrow.size(), 7u);
