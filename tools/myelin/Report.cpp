@@ -21,6 +21,8 @@ using namespace llvm;
 namespace myelin::report {
 
 std::string defaultOutputPath(StringRef input) {
+  if (input == "-")
+    return "-";
   SmallString<128> path(input);
   StringRef ext = sys::path::extension(path);
   if (ext == ".jsonl" || ext == ".json" || ext == ".log")

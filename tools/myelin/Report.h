@@ -28,7 +28,8 @@ void writeTextSummary(llvm::raw_ostream &os, const RunLog &log,
                       const std::vector<Warning> &warnings,
                       llvm::StringRef inputName);
 
-/// run.jsonl -> run.html, dir/log.json -> dir/log.html, x -> x.html.
+/// run.jsonl -> run.html, dir/log.json -> dir/log.html, x -> x.html; stdin
+/// ("-") -> stdout ("-").
 std::string defaultOutputPath(llvm::StringRef input);
 
 /// Exponential moving average of the finite values (NaN stays NaN in place),

@@ -26,16 +26,20 @@ static cl::SubCommand clReport(
     "report",
     "Write one self-contained HTML page (inline SVG plots, warnings in words) "
     "about a training run's JSON-lines log (--log FILE)");
-static cl::opt<std::string> clReportInput(cl::Positional, cl::Required,
-                                          cl::desc("<run.jsonl>"),
-                                          cl::sub(clReport),
-                                          cl::cat(clCategory));
+static cl::opt<std::string>
+    clReportInput(cl::Positional, cl::Required,
+                  cl::desc("<run.jsonl or - for stdin>"), cl::sub(clReport),
+                  cl::cat(clCategory));
 static cl::opt<std::string>
     clReportOutput("o",
                    cl::desc("Output HTML file ('-' for stdout; default: the "
                             "input with extension .html)"),
                    cl::value_desc("file"), cl::sub(clReport),
                    cl::cat(clCategory));
+static cl::opt<bool>
+    clReportStrict("strict",
+                   cl::desc("Exit with status 2 if there are warnings"),
+                   cl::sub(clReport), cl::cat(clCategory));
 static cl::opt<bool> clReportQuiet("quiet",
                                    cl::desc("Do not print the summary"),
                                    cl::sub(clReport), cl::cat(clCategory));
@@ -74,7 +78,7 @@ static int runReport() {
     if (outPath != "-")
       summary << "wrote " << outPath << "\n";
   }
-  return 0;
+  return clReportStrict && !warnings.empty() ? 2 : 0;
 }
 
 int main(int argc, char **argv) {

@@ -74,6 +74,7 @@ TEST(SvgTest, DefaultOutputPathAndSmoothing) {
   EXPECT_EQ(defaultOutputPath("run.jsonl"), "run.html");
   EXPECT_EQ(defaultOutputPath("dir/a.b.json"), "dir/a.b.html");
   EXPECT_EQ(defaultOutputPath("log"), "log.html");
+  EXPECT_EQ(defaultOutputPath("-"), "-");
   std::vector<double> s = smooth({1, 1, std::nan(""), 1}, 5);
   EXPECT_DOUBLE_EQ(s[0], 1);
   EXPECT_TRUE(std::isnan(s[2]));
