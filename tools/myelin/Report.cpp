@@ -10,6 +10,7 @@
 #include "tools/myelin/Svg.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
@@ -78,7 +79,8 @@ const char *kScript = R"js(
   plots.forEach(function (svg) {
     var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     var length = 0, marks = 0;
-    svg.querySelectorAll('g.data path.series, g.data rect.bar, g.data circle.marker')
+    svg.querySelectorAll('g.data path.series, g.data rect.bar, ' +
+                         'g.data rect.cell, g.data circle.marker')
       .forEach(function (el) {
         var b = el.getBBox();
         var l = el.getTotalLength ? el.getTotalLength() : 0;
@@ -254,6 +256,42 @@ void writeLossSection(raw_ostream &os, const RunLog &log) {
   writeLinePlot(os, plot);
 }
 
+/// Per-layer gradient norm (root sum of squares of its parameters') of each
+/// physics record, layers by depth.
+void writeGradientHeatMap(raw_ostream &os, const RunLog &log) {
+  HeatMap heat("grad-heat",
+               "Gradient norm per layer over steps (input side on top)", "step",
+               "gradient norm");
+  StringMap<size_t> rowOf;
+  for (const std::string &param : log.paramOrder()) {
+    StringRef layer = layerOfParam(param);
+    if (rowOf.try_emplace(layer, heat.rows.size()).second)
+      heat.rows.push_back(layer.str());
+  }
+  heat.values.resize(heat.rows.size());
+  bool any = false;
+  for (const PhysicsRecord &record : log.physics) {
+    heat.columns.push_back(static_cast<double>(record.step));
+    std::vector<double> sumSq(heat.rows.size(), std::nan(""));
+    for (const auto &[param, stats] : record.params) {
+      if (!stats.gradNorm)
+        continue;
+      double &cell = sumSq[rowOf.at(layerOfParam(param))];
+      double g = *stats.gradNorm;
+      if (!std::isfinite(g))
+        cell = INFINITY;
+      else if (!std::isinf(cell))
+        cell = (std::isnan(cell) ? 0 : cell) + g * g;
+      any = true;
+    }
+    for (size_t r = 0; r < sumSq.size(); ++r)
+      heat.values[r].push_back(std::isfinite(sumSq[r]) ? std::sqrt(sumSq[r])
+                                                       : sumSq[r]);
+  }
+  if (any)
+    writeHeatMap(os, heat);
+}
+
 void writeGradientSection(raw_ostream &os, const RunLog &log) {
   os << "<h2>Gradient flow</h2>\n";
   LinePlot plot{"grad-flow", "Gradient norm per parameter", "step",
@@ -287,6 +325,8 @@ void writeGradientSection(raw_ostream &os, const RunLog &log) {
     return absent(os, "No gradient norms in this log (neither grad_norm in "
                       "step records nor physics records).");
   writeLinePlot(os, plot);
+
+  writeGradientHeatMap(os, log);
 
   // Latest per-layer norms by depth.
   for (const PhysicsRecord &record : llvm::reverse(log.physics)) {

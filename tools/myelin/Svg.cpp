@@ -152,7 +152,8 @@ void writeOpen(raw_ostream &os, StringRef id, StringRef title, double height,
                 "data-points=\"{1}\" data-series=\"{2}\" width=\"{3}\" "
                 "height=\"{4}\" viewBox=\"0 0 {3} {4}\" role=\"img\" "
                 "aria-label=\"{5}\">\n",
-                id, points, series, kWidth, num(height), escapeHtml(title));
+                id, points, series, static_cast<int>(kWidth), num(height),
+                escapeHtml(title));
   os << formatv("<text class=\"title\" x=\"{0}\" y=\"18\">{1}</text>\n",
                 num(kLeft), escapeHtml(title));
 }
@@ -404,6 +405,131 @@ size_t writeBarPlot(raw_ostream &os, const BarPlot &plot) {
     os << formatv("<text class=\"tick\" x=\"{0}\" y=\"{1}\">{2}</text>\n",
                   num(base + w + 5), num(y + kRow / 2 + 4),
                   ok ? tickLabel(b.value) : std::string("no data"));
+  }
+  os << "</g>\n</svg>\n";
+  return drawn;
+}
+
+} // namespace myelin::report
+
+namespace myelin::report {
+
+/// Viridis-like ramp, t in [0, 1].
+static std::string rampColor(double t) {
+  static const double stops[][3] = {{68, 1, 84},
+                                    {59, 82, 139},
+                                    {33, 145, 140},
+                                    {94, 201, 98},
+                                    {253, 231, 37}};
+  t = std::clamp(t, 0.0, 1.0) * 4;
+  int i = std::min(3, static_cast<int>(t));
+  double f = t - i;
+  int rgb[3];
+  for (int c = 0; c < 3; ++c)
+    rgb[c] = static_cast<int>(
+        std::lround(stops[i][c] + f * (stops[i + 1][c] - stops[i][c])));
+  return formatv("#{0:x-2}{1:x-2}{2:x-2}", rgb[0], rgb[1], rgb[2]).str();
+}
+
+size_t writeHeatMap(raw_ostream &os, const HeatMap &plot) {
+  constexpr double kRow = 18, kLabel = 110;
+  constexpr size_t kMaxColumns = 120;
+  size_t cols = plot.columns.size();
+  size_t per = std::max<size_t>(1, (cols + kMaxColumns - 1) / kMaxColumns);
+  size_t outCols = (cols + per - 1) / per;
+
+  // Merge columns: geometric mean of the positive finite values; a
+  // non-finite value marks the whole cell.
+  std::vector<std::vector<double>> cells(plot.rows.size());
+  std::vector<double> logs;
+  for (size_t r = 0; r < plot.rows.size(); ++r)
+    for (size_t c = 0; c < outCols; ++c) {
+      double sum = 0;
+      unsigned n = 0;
+      bool nonFinite = false;
+      for (size_t k = c * per; k < std::min(cols, (c + 1) * per); ++k) {
+        double v = plot.values[r][k];
+        if (std::isinf(v))
+          nonFinite = true;
+        else if (v > 0)
+          sum += std::log10(v), ++n;
+      }
+      double cell = nonFinite ? INFINITY : n ? sum / n : std::nan("");
+      cells[r].push_back(cell);
+      if (std::isfinite(cell))
+        logs.push_back(cell);
+    }
+  double lo = logs.empty() ? 0 : *std::min_element(logs.begin(), logs.end());
+  double hi = logs.empty() ? 1 : *std::max_element(logs.begin(), logs.end());
+  lo = std::floor(lo);
+  hi = std::max(lo + 1, std::ceil(hi));
+
+  double x0 = kLeft + kLabel - kLeft / 2, x1 = kWidth - kRight;
+  double top = kTop + 4, bottom = top + plot.rows.size() * kRow;
+  double height = bottom + 70;
+  double cellW = outCols ? (x1 - x0) / outCols : 0;
+
+  size_t drawn = 0;
+  for (auto &row : cells)
+    for (double c : row)
+      drawn += !std::isnan(c);
+  writeOpen(os, plot.id, plot.title, height, drawn, plot.rows.size());
+  os << "<g class=\"axes\">\n";
+  if (cols) {
+    Scale sx{plot.columns.front(),
+             plot.columns.back() > plot.columns.front()
+                 ? plot.columns.back()
+                 : plot.columns.front() + 1,
+             x0 + cellW / 2, x1 - cellW / 2, false}; // cell centers
+    for (double t : linearTicks(sx.lo, sx.hi))
+      os << formatv("<line class=\"tickmark\" x1=\"{0}\" x2=\"{0}\" "
+                    "y1=\"{1}\" y2=\"{2}\"/><text class=\"tick\" x=\"{0}\" "
+                    "y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+                    num(sx(t)), num(bottom), num(bottom + 5), num(bottom + 18),
+                    tickLabel(t));
+  }
+  os << formatv("<text class=\"label\" x=\"{0}\" y=\"{1}\" "
+                "text-anchor=\"middle\">{2}</text>\n",
+                num((x0 + x1) / 2), num(bottom + 32), escapeHtml(plot.xLabel));
+  // Color scale: ten steps from 10^lo to 10^hi.
+  double scaleX = x1 - 200, scaleY = bottom + 44;
+  for (int i = 0; i < 10; ++i)
+    os << formatv("<rect x=\"{0}\" y=\"{1}\" width=\"14\" height=\"10\" "
+                  "fill=\"{2}\"/>",
+                  num(scaleX + i * 14), num(scaleY), rampColor((i + 0.5) / 10));
+  os << formatv("<text class=\"tick\" x=\"{0}\" y=\"{1}\" "
+                "text-anchor=\"end\">{2} {3}</text><text class=\"tick\" "
+                "x=\"{4}\" y=\"{1}\">{5}</text>\n",
+                num(scaleX - 4), num(scaleY + 9), escapeHtml(plot.colorLabel),
+                tickLabel(std::pow(10.0, lo)), num(scaleX + 144),
+                tickLabel(std::pow(10.0, hi)));
+  os << formatv("<rect x=\"{0}\" y=\"{1}\" width=\"14\" height=\"10\" "
+                "fill=\"#d62728\"/><text class=\"tick\" x=\"{2}\" "
+                "y=\"{3}\">non-finite</text>\n",
+                num(kLeft), num(scaleY), num(kLeft + 18), num(scaleY + 9));
+  os << "</g>\n<g class=\"data\">\n";
+  for (size_t r = 0; r < plot.rows.size(); ++r) {
+    double y = top + r * kRow;
+    os << formatv("<text class=\"tick\" x=\"{0}\" y=\"{1}\" "
+                  "text-anchor=\"end\">{2}</text>\n",
+                  num(x0 - 6), num(y + kRow / 2 + 4), escapeHtml(plot.rows[r]));
+    for (size_t c = 0; c < outCols; ++c) {
+      double v = cells[r][c];
+      if (std::isnan(v))
+        continue;
+      std::string color = std::isinf(v) ? std::string("#d62728")
+                                        : rampColor((v - lo) / (hi - lo));
+      os << formatv("<rect class=\"cell\" x=\"{0}\" y=\"{1}\" "
+                    "width=\"{2}\" height=\"{3}\" fill=\"{4}\"><title>{5} "
+                    "step {6}: {7}</title></rect>",
+                    num(x0 + c * cellW), num(y + 1),
+                    formatv("{0:f2}", cellW + 0.3).str(), num(kRow - 2), color,
+                    escapeHtml(plot.rows[r]),
+                    static_cast<int64_t>(plot.columns[c * per]),
+                    std::isinf(v) ? std::string("non-finite")
+                                  : tickLabel(std::pow(10.0, v)));
+    }
+    os << "\n";
   }
   os << "</g>\n</svg>\n";
   return drawn;

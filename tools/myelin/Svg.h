@@ -77,10 +77,28 @@ struct BarPlot {
   std::vector<Bar> bars;
 };
 
+/// A grid of log-scale colored cells: one row per name (first on top), one
+/// column per x value; non-finite values are drawn red.
+struct HeatMap {
+  HeatMap(std::string id, std::string title, std::string xLabel,
+          std::string colorLabel)
+      : id(std::move(id)), title(std::move(title)), xLabel(std::move(xLabel)),
+        colorLabel(std::move(colorLabel)) {}
+  std::string id;
+  std::string title, xLabel, colorLabel;
+  std::vector<std::string> rows;
+  std::vector<double> columns;
+  /// values[row][column]; NaN where the row has no value (drawn empty) and
+  /// +inf where the log held null (non-finite).
+  std::vector<std::vector<double>> values;
+};
+
 /// Writes `plot` as an <svg class="plot">. Returns the number of points
 /// drawn (also written as data-points).
 size_t writeLinePlot(llvm::raw_ostream &os, const LinePlot &plot);
 size_t writeBarPlot(llvm::raw_ostream &os, const BarPlot &plot);
+/// Columns beyond 120 are merged (geometric mean; non-finite wins).
+size_t writeHeatMap(llvm::raw_ostream &os, const HeatMap &plot);
 
 /// At most `maxPoints` of `points`: the minimum and maximum of each of
 /// maxPoints / 2 buckets, in x order, so spikes survive; a bucket holding a

@@ -107,3 +107,23 @@ TEST(SvgTest, DecimationKeepsSpikesAndGaps) {
   // Short series are left alone.
   EXPECT_EQ(decimate({{0, 1}, {1, 2}}, false, 100).size(), 2u);
 }
+
+TEST(SvgTest, HeatMapMergesColumnsAndMarksNonFinite) {
+  HeatMap heat("h", "t", "step", "norm");
+  heat.rows = {"h1", "out"};
+  heat.values.resize(2);
+  for (int i = 0; i < 300; ++i) {
+    heat.columns.push_back(i);
+    heat.values[0].push_back(i == 150 ? INFINITY : 1e-3);
+    heat.values[1].push_back(i < 100 ? std::nan("") : 1.0);
+  }
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  // 300 columns merge 3 to 1: 100 cells for h1, 67 for out (from step 99).
+  EXPECT_EQ(writeHeatMap(os, heat), 167u);
+  EXPECT_NE(out.find("<title>h1 step 150: non-finite</title>"),
+            std::string::npos);
+  EXPECT_NE(out.find("<title>h1 step 0: 0.001</title>"), std::string::npos);
+  EXPECT_NE(out.find("<title>out step 99: 1</title>"), std::string::npos);
+  EXPECT_EQ(out.find("<title>out step 96:"), std::string::npos);
+}
