@@ -16,6 +16,7 @@
 #include "llvm/Support/Regex.h"
 
 #include <cmath>
+#include <set>
 
 using namespace llvm;
 
@@ -26,36 +27,39 @@ StringRef layerOfParam(StringRef param) {
   return dot == StringRef::npos ? param : param.take_front(dot);
 }
 
-std::vector<std::string> RunLog::layerOrder() const {
+/// `declared` in order (without repeats), then the names only physics
+/// records hold (`member` of each record), sorted.
+template <typename Stats>
+static std::vector<std::string>
+declaredThenSorted(const std::vector<std::string> &declared,
+                   const std::vector<PhysicsRecord> &physics,
+                   std::map<std::string, Stats> PhysicsRecord::*member) {
   std::vector<std::string> order;
   StringSet<> known;
-  for (const LayerInfo &l : layers)
-    if (known.insert(l.name).second)
-      order.push_back(l.name);
-  std::map<std::string, int> extra; // sorted
+  for (const std::string &name : declared)
+    if (known.insert(name).second)
+      order.push_back(name);
+  std::set<std::string> extra;
   for (const PhysicsRecord &p : physics)
-    for (const auto &[name, stats] : p.layers)
-      if (!known.contains(name))
-        extra[name] = 0;
-  for (const auto &[name, unused] : extra)
-    order.push_back(name);
+    for (const auto &entry : p.*member)
+      if (!known.contains(entry.first))
+        extra.insert(entry.first);
+  order.insert(order.end(), extra.begin(), extra.end());
   return order;
 }
 
+std::vector<std::string> RunLog::layerOrder() const {
+  std::vector<std::string> declared;
+  for (const LayerInfo &l : layers)
+    declared.push_back(l.name);
+  return declaredThenSorted(declared, physics, &PhysicsRecord::layers);
+}
+
 std::vector<std::string> RunLog::paramOrder() const {
-  std::vector<std::string> order;
-  StringSet<> known;
+  std::vector<std::string> declared;
   for (const ParamInfo &p : params)
-    if (known.insert(p.name).second)
-      order.push_back(p.name);
-  std::map<std::string, int> extra;
-  for (const PhysicsRecord &p : physics)
-    for (const auto &[name, stats] : p.params)
-      if (!known.contains(name))
-        extra[name] = 0;
-  for (const auto &[name, unused] : extra)
-    order.push_back(name);
-  return order;
+    declared.push_back(p.name);
+  return declaredThenSorted(declared, physics, &PhysicsRecord::params);
 }
 
 StringRef RunLog::activationOf(StringRef name) const {
