@@ -18,6 +18,8 @@ PACKAGES=(
   dataset-fashion-mnist fortunes
   # lit runs with python3
   python3
+  # headless rendering of `myelin report` pages in tests/lit/report
+  chromium
 )
 
 missing=()

@@ -3,6 +3,7 @@
 # examples/standalone/test/lit.cfg.py).
 
 import os
+import shutil
 import sys
 
 import lit.formats
@@ -10,7 +11,7 @@ from lit.llvm import llvm_config
 
 config.name = "MYELIN"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".nn"]
+config.suffixes = [".mlir", ".nn", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.myelin_obj_root, "tests", "lit")
 config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py"]
@@ -29,6 +30,10 @@ config.substitutions.append(("%mlir_runner_utils", os.path.join(llvm_lib_dir, "l
 config.substitutions.append(("%mlir_c_runner_utils", os.path.join(llvm_lib_dir, "libmlir_c_runner_utils.so")))
 
 tool_dirs = [config.myelin_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["myelinc", "myelin-opt"], tool_dirs)
+llvm_config.add_tool_substitutions(["myelinc", "myelin-opt", "myelin"], tool_dirs)
+# Headless Chromium renders `myelin report` pages (tests/lit/report). No
+# REQUIRES: install-deps.sh installs it, and the checker fails loudly without.
+config.substitutions.append(
+    ("%chromium", shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.myelin_tools_dir, append_path=True)
