@@ -529,6 +529,36 @@ def report(result):
     return "\n".join(out)
 
 
+def all_shapes(args, models):
+    if args.quick:
+        return QUICK_SHAPES
+    shapes = []
+    for name, _, _, spec, _, _ in models:
+        shapes += matmul_shapes(spec, name)
+    shapes.append(("reference", 1, 2048, 2048, 2048, 0, 0))
+    return shapes
+
+
+def list_models(args, models):
+    rows = []
+    for name, spec_path, _, spec, steps, warmup in models:
+        if spec["kind"] == "gpt":
+            sizes = " ".join(f"{k} {spec[k]}" for k in ("V", "T", "C", "H", "L"))
+        else:
+            sizes = "-".join(map(str, spec["widths"]))
+        rows.append([name, os.path.relpath(spec_path, ROOT), sizes, spec["batch"],
+                     spec["optimizer"], spec["params"], spec["flop_params"],
+                     f"{spec['flops'] / 1e9:.3f}", f"{steps} ({warmup})"])
+    out = [table(["model", "spec", "sizes", "batch", "optimizer", "params", "N (FLOPs)",
+                  "GFLOP/step", "steps (warm-up)"], rows), ""]
+    rows = []
+    for label, b, m, k, n, ta, tb in all_shapes(args, models):
+        rows.append([label, b, m, k, n, "A^T" if ta else ("B^T" if tb else "-"),
+                     f"{2 * b * m * k * n / 1e9:.3f}"])
+    out.append(table(["matmul", "batch", "M", "K", "N", "transposed", "GFLOP"], rows))
+    return "\n".join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description="Myelin's benchmark (see bench/README.md)")
     ap.add_argument("--quick", action="store_true",
@@ -544,6 +574,8 @@ def main():
     ap.add_argument("--json", help="also write the results as JSON to this file")
     ap.add_argument("--no-torch", action="store_true", help="skip the PyTorch peer")
     ap.add_argument("--no-matmul", action="store_true", help="skip the matmul benchmark")
+    ap.add_argument("--list", action="store_true",
+                    help="print the models' sizes, FLOPs per step and matmul shapes; run nothing")
     ap.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
     ap.add_argument("--work-dir", default=None, help="default: BUILD/bench")
     args = ap.parse_args()
@@ -554,6 +586,13 @@ def main():
         ap.error("--steps must be >= 2 (the first step is a warm-up)")
     if args.repeats < 1 or args.threads < 1:
         ap.error("--repeats and --threads must be >= 1")
+    if args.list:
+        try:
+            print(list_models(args, resolve_models(args)))
+        except BenchError as e:
+            print(f"bench: error: {e}", file=sys.stderr)
+            return 1
+        return 0
     build = os.path.abspath(args.build_dir)
     for tool in ("myelinc", "myelin-opt"):
         if not os.path.exists(os.path.join(build, "bin", tool)):
@@ -585,14 +624,7 @@ def main():
                                         use_torch)
         result["matmul"] = []
         if not args.no_matmul:
-            if args.quick:
-                shapes = QUICK_SHAPES
-            else:
-                shapes = []
-                for name, _, _, spec, _, _ in models:
-                    shapes += matmul_shapes(spec, name)
-                shapes.append(("reference", 1, 2048, 2048, 2048, 0, 0))
-            result["matmul"] = bench_matmul(args, build, work, shapes)
+            result["matmul"] = bench_matmul(args, build, work, all_shapes(args, models))
         result["machine"]["loadavg_end"] = loadavg()
     except BenchError as e:
         print(f"bench: error: {e}", file=sys.stderr)
