@@ -52,31 +52,23 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def run_measured(cmd, env=None, stdout_path=None, cwd=None):
-    """Runs `cmd` to completion; returns (exit status, wall s, CPU s, peak RSS
-    MB, stdout text). Peak RSS is the child's ru_maxrss from wait4."""
-    out = open(stdout_path, "w+") if stdout_path else subprocess.DEVNULL
-    err_path = (stdout_path or os.devnull) + ".stderr" if stdout_path else None
-    err = open(err_path, "w+") if err_path else subprocess.DEVNULL
-    t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, cwd=cwd)
-    _, status, ru = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    text = ""
-    if stdout_path:
+def run_measured(cmd, stdout_path, env=None):
+    """Runs `cmd` to completion with stdout to `stdout_path` (stderr next to
+    it); returns (wall s, CPU s, peak RSS MB, stdout text). Peak RSS is the
+    child's ru_maxrss from wait4. Raises BenchError on a non-zero exit."""
+    with open(stdout_path, "w+") as out, open(stdout_path + ".stderr", "w+") as err:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err)
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - t0
+        code = os.waitstatus_to_exitcode(status)
+        proc.returncode = code
         out.seek(0)
         text = out.read()
-        out.close()
         err.seek(0)
-        errtext = err.read()
-        err.close()
-        if proc.returncode != 0:
-            raise BenchError(f"{' '.join(cmd)} exited with {proc.returncode}:\n"
-                             f"{errtext[-2000:]}")
-    elif proc.returncode != 0:
-        raise BenchError(f"{' '.join(cmd)} exited with {proc.returncode}")
-    return proc.returncode, wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0, text
+        if code != 0:
+            raise BenchError(f"{' '.join(cmd)} exited with {code}:\n{err.read()[-2000:]}")
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0, text
 
 
 def check_call(cmd, what):
@@ -247,9 +239,9 @@ def measure_peak(work, threads, quick):
 # ---------------------------------------------------------------------------
 
 def compile_model(build, spec_path, exe):
-    _, wall, cpu, rss, _ = run_measured(
+    wall, cpu, rss, _ = run_measured(
         [os.path.join(build, "bin", "myelinc"), spec_path, "-o", exe],
-        stdout_path=exe + ".compile.log")
+        exe + ".compile.log")
     return {"wall_s": wall, "cpu_s": cpu, "rss_mb": rss}
 
 
@@ -259,8 +251,7 @@ def run_myelin(exe, steps, data_flags, env, work, tag):
         os.remove(logf)
     cmd = [exe, "--steps", str(steps), "--log", logf, "--no-save", "--no-eval",
            "--quiet", "--progress", "never"] + data_flags
-    _, wall, cpu, rss, _ = run_measured(cmd, env=env,
-                                        stdout_path=os.path.join(work, tag + ".out"))
+    wall, cpu, rss, _ = run_measured(cmd, os.path.join(work, tag + ".out"), env)
     ms = []
     with open(logf) as f:
         for line in f:
@@ -282,8 +273,7 @@ def run_torch(spec, steps, threads, env, work, tag):
         for k in ("V", "T", "C", "H", "L"):
             cmd += ["--" + k, str(spec[k])]
         cmd += ["--clip", str(spec["clip"])]
-    _, wall, cpu, rss, out = run_measured(cmd, env=env,
-                                          stdout_path=os.path.join(work, tag + ".out"))
+    wall, cpu, rss, out = run_measured(cmd, os.path.join(work, tag + ".out"), env)
     rec = json.loads(out.strip().splitlines()[-1])
     rec.update(rss_mb=rss, wall_s=wall, cpu_s=cpu)
     return rec
@@ -443,10 +433,10 @@ def bench_matmul(args, build, work, shapes):
                 "-lm", "-o", exe], "linking mm_bench (needs libopenblas-dev)")
     log(f"[matmul] timing against OpenBLAS sgemm")
     min_ms = "5" if args.quick else "150"
-    _, _, _, _, out = run_measured(
+    _, _, _, out = run_measured(
         [exe, "--repeats", str(args.repeats), "--min-ms", min_ms,
          "--threads", str(args.threads)],
-        env=base_env(args.threads), stdout_path=os.path.join(work, "mm_bench.out"))
+        os.path.join(work, "mm_bench.out"), base_env(args.threads))
     rows = []
     for line in out.strip().splitlines():
         rec = json.loads(line)

@@ -28,5 +28,5 @@ if [ "$with_torch" -eq 1 ] && ! /usr/bin/python3 -c "import torch" 2>/dev/null; 
 fi
 
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
-"$root/scripts/build.sh" myelinc myelin-opt
+"$root/scripts/build.sh" myelinc myelin-opt myelin_runtime
 exec python3 "$root/bench/bench.py" --build-dir "${MYELIN_BUILD_DIR:-$root/build}" ${args[@]+"${args[@]}"}
