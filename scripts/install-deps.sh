@@ -14,6 +14,8 @@ PACKAGES=(
   libzstd-dev zlib1g-dev
   # Libraries
   libfmt-dev libgtest-dev
+  # The benchmark's reference sgemm (bench/: cblas, OpenBLAS)
+  libopenblas-dev
   # Data: Fashion-MNIST IDX files and the fortunes text corpus
   dataset-fashion-mnist fortunes
   # lit runs with python3
