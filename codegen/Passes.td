@@ -116,4 +116,19 @@ def FuseElementwisePass : Pass<"myelin-fuse-elementwise", "::mlir::func::FuncOp"
                            "::mlir::affine::AffineDialect"];
 }
 
+def ElideResultCopiesPass : Pass<"myelin-elide-result-copies", "::mlir::func::FuncOp"> {
+  let summary = "Compute results in their runtime buffers instead of copying them there";
+  let description = [{
+    After bufferization, a result that the entry function stores into one of
+    its buffer arguments is often computed into a temporary and then copied
+    (`memref.copy %tmp, %arg`): new parameters and optimizer moments,
+    gradients, logits. When nothing touches the argument between the first
+    write of the temporary and the copy (except that first writer itself,
+    when it is elementwise and reads the argument at the very index it
+    writes), the temporary is replaced by the argument and the copy
+    disappears.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // MYELIN_CODEGEN_PASSES

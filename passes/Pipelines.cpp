@@ -82,6 +82,7 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   pm.addPass(createBufferizationToMemRefPass());
   // Matrix products first: register-blocked vector kernels
   // (codegen/LowerContractions.cpp); the other linalg ops become loops.
+  pm.addNestedPass<func::FuncOp>(createElideResultCopiesPass());
   pm.addNestedPass<func::FuncOp>(createLowerContractionsPass());
   if (parallel) {
     // One OpenMP worksharing loop per big kernel, over its outermost

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <malloc.h>
 #include <new>
 #include <unistd.h>
 
@@ -238,6 +239,12 @@ int runMain(int argc, char **argv, const myelin_rt_model_desc *model,
 
 extern "C" int myelin_rt_main(int argc, char **argv,
                               const myelin_rt_model_desc *model) {
+  // The kernels allocate their intermediates on every step. Keep freed
+  // blocks (up to glibc's 32 MiB limit) in the heap instead of returning
+  // them to the kernel with munmap, so a step reuses the previous step's
+  // pages rather than faulting in fresh zeroed ones.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   return myelin::rt::runMain(argc, argv, model, std::cout, std::cerr,
                              isatty(STDERR_FILENO) == 1);
 }
