@@ -18,6 +18,7 @@
 #include "mlir/Tools/Plugins/DialectPlugin.h"
 #include "mlir/Tools/Plugins/PassPlugin.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/FileSystem.h"
 
 #include <atomic>
@@ -40,11 +41,34 @@ void myelin::registerAllPasses() {
 // Plugins
 //===----------------------------------------------------------------------===//
 
-llvm::Error myelin::loadPassPlugin(llvm::StringRef path) {
-  // MLIR's messages name the file; a missing file is clearer said as such.
+namespace {
+/// Checks what MLIR's plugin loaders check too, with messages that say which
+/// plugin kind was expected: the file exists, the dynamic loader accepts it
+/// (all its symbols resolve), and it exports `entryPoint`. MLIR's loader
+/// then checks the API version.
+llvm::Error checkPlugin(llvm::StringRef path, llvm::StringRef kind,
+                        const char *entryPoint) {
+  auto fail = [&](const llvm::Twine &reason) {
+    return llvm::createStringError("cannot load " + kind + " plugin '" + path +
+                                   "': " + reason);
+  };
   if (!llvm::sys::fs::exists(path))
-    return llvm::createStringError("cannot load pass plugin '" + path +
-                                   "': no such file");
+    return fail("no such file");
+  std::string message;
+  auto library =
+      llvm::sys::DynamicLibrary::getPermanentLibrary(path.str().c_str(), &message);
+  if (!library.isValid())
+    return fail(message);
+  if (!library.getAddressOfSymbol(entryPoint))
+    return fail(llvm::Twine("it does not export '") + entryPoint +
+                "' (is it a " + kind + " plugin?)");
+  return llvm::Error::success();
+}
+} // namespace
+
+llvm::Error myelin::loadPassPlugin(llvm::StringRef path) {
+  if (llvm::Error err = checkPlugin(path, "pass", "mlirGetPassPluginInfo"))
+    return err;
   auto plugin = mlir::PassPlugin::load(path.str());
   if (!plugin)
     return llvm::createStringError("cannot load pass plugin '" + path +
@@ -56,16 +80,15 @@ llvm::Error myelin::loadPassPlugin(llvm::StringRef path) {
 llvm::Error
 myelin::loadDialectPlugin(llvm::StringRef path, mlir::DialectRegistry &registry,
                           llvm::SmallVectorImpl<std::string> &dialects) {
-  if (!llvm::sys::fs::exists(path))
-    return llvm::createStringError("cannot load dialect plugin '" + path +
-                                   "': no such file");
+  if (llvm::Error err =
+          checkPlugin(path, "dialect", "mlirGetDialectPluginInfo"))
+    return err;
   auto plugin = mlir::DialectPlugin::load(path.str());
   if (!plugin)
     return llvm::createStringError("cannot load dialect plugin '" + path +
                                    "': " + llvm::toString(plugin.takeError()));
-  auto before = registry.getDialectNames();
   llvm::StringSet<> known;
-  for (llvm::StringRef name : before)
+  for (llvm::StringRef name : registry.getDialectNames())
     known.insert(name);
   plugin->registerDialectRegistryCallbacks(registry);
   for (llvm::StringRef name : registry.getDialectNames())
@@ -124,9 +147,10 @@ public:
           op->getContext(), [](mlir::Diagnostic &) { return mlir::success(); });
       valid = mlir::succeeded(mlir::verify(op));
     }
+    // Without the op attached: the verifier's error has shown it.
     if (!valid && !reported.exchange(true))
-      op->emitError() << "the IR is invalid after pass '"
-                      << pass->getArgument() << "'";
+      mlir::emitError(op->getLoc()) << "the IR is invalid after pass '"
+                                    << pass->getArgument() << "'";
   }
 
 private:

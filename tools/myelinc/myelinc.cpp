@@ -204,13 +204,9 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // Registered so that --mlir-print-ir-after=<pass> and friends know them.
   myelin::registerAllPasses();
-  registerAsmPrinterCLOptions();
-  registerMLIRContextCLOptions();
-  registerPassManagerCLOptions();
-  registerDefaultTimingManagerCLOptions();
 
-  // Plugins first: their passes must be registered before the options that
-  // name passes are parsed, their dialects before the context exists.
+  // Plugins next: their passes must be registered before the options that
+  // name passes are created, their dialects before the context exists.
   DialectRegistry registry;
   myelin::registerAllDialects(registry);
   myelin::PluginArgs plugins = myelin::scanPluginArgs(argc, argv);
@@ -222,6 +218,10 @@ int main(int argc, char **argv) {
     if (llvm::Error err =
             myelin::loadDialectPlugin(path, registry, pluginDialects))
       fail(llvm::toString(std::move(err)));
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
   cl::ParseCommandLineOptions(plugins.rest.size(), plugins.rest.data(),
                               "Myelin: compile a model spec into a native "
                               "training executable\n");

@@ -42,21 +42,14 @@ struct ApproximateGeluPass
     StringAttr tanh = StringAttr::get(&getContext(), "tanh");
     getOperation().walk([&](Operation *op) {
       if (auto gelu = dyn_cast<nn::GeluOp>(op)) {
-        if (gelu.getApproximate() == "none") {
+        if (gelu.getApproximate() == "none")
           gelu.setApproximateAttr(tanh);
-          ++numRewritten;
-        }
       } else if (auto grad = dyn_cast<nn::GeluGradOp>(op)) {
-        if (grad.getApproximate() == "none") {
+        if (grad.getApproximate() == "none")
           grad.setApproximateAttr(tanh);
-          ++numRewritten;
-        }
       }
     });
   }
-
-  Statistic numRewritten{this, "num-rewritten",
-                         "GELU ops switched to the tanh approximation"};
 };
 
 } // namespace
