@@ -1,4 +1,5 @@
-//===- PipelineStages.cpp - Named stages of the training pipeline -*- C++ -*-===//
+//===- PipelineStages.cpp - Named stages of the training pipeline -*- C++
+//-*-===//
 //
 // The stage names of passes/Pipelines.cpp and the hooks that insert textual
 // pass pipelines (plugins' passes) at their boundaries.
@@ -12,10 +13,10 @@
 using namespace mlir;
 
 ArrayRef<StringRef> myelin::getPipelineStages() {
-  static const StringRef stages[] = {
-      "generate-gradients", "lower-optimizer", "lower-to-buffer-abi",
-      "lower-to-linalg",    "fuse-elementwise", "bufferize",
-      "lower-to-loops",     "lower-to-llvm"};
+  static const StringRef stages[] = {"generate-gradients",  "lower-optimizer",
+                                     "lower-to-buffer-abi", "lower-to-linalg",
+                                     "fuse-elementwise",    "bufferize",
+                                     "lower-to-loops",      "lower-to-llvm"};
   return stages;
 }
 

@@ -46,8 +46,7 @@ struct PipelineOptions : public mlir::PassPipelineOptions<PipelineOptions> {
 /// `parallel` runs big kernels on all cores (OpenMP). `hooks`, if given,
 /// inserts extra passes at stage boundaries.
 void buildTrainingPipeline(mlir::OpPassManager &pm, Phase stopAfter,
-                           llvm::StringRef optimizer = "",
-                           bool parallel = true,
+                           llvm::StringRef optimizer = "", bool parallel = true,
                            const PipelineHooks *hooks = nullptr);
 /// The kernel half of the pipeline, from the `linalg` phase on: bufferizes
 /// the bodies of functions that take memrefs, lowers to loops (OpenMP when

@@ -1,4 +1,5 @@
-//===- Registration.cpp - Dialects and passes Myelin's tools use -*- C++ -*-===//
+//===- Registration.cpp - Dialects and passes Myelin's tools use -*- C++
+//-*-===//
 
 #include "tools/Registration.h"
 
@@ -7,11 +8,11 @@
 #include "passes/Passes.h"
 #include "passes/Pipelines.h"
 
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
@@ -55,8 +56,8 @@ llvm::Error checkPlugin(llvm::StringRef path, llvm::StringRef kind,
   if (!llvm::sys::fs::exists(path))
     return fail("no such file");
   std::string message;
-  auto library =
-      llvm::sys::DynamicLibrary::getPermanentLibrary(path.str().c_str(), &message);
+  auto library = llvm::sys::DynamicLibrary::getPermanentLibrary(
+      path.str().c_str(), &message);
   if (!library.isValid())
     return fail(message);
   if (!library.getAddressOfSymbol(entryPoint))
@@ -149,8 +150,8 @@ public:
     }
     // Without the op attached: the verifier's error has shown it.
     if (!valid && !reported.exchange(true))
-      mlir::emitError(op->getLoc()) << "the IR is invalid after pass '"
-                                    << pass->getArgument() << "'";
+      mlir::emitError(op->getLoc())
+          << "the IR is invalid after pass '" << pass->getArgument() << "'";
   }
 
 private:

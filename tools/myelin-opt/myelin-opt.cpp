@@ -41,10 +41,11 @@ int main(int argc, char **argv) {
 
   // MlirOptMain(argc, argv, ...), with the failed-pass reporting added to
   // the pass manager it builds.
-  auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
-      plugins.rest.size(), plugins.rest.data(), "Myelin optimizer driver\n",
-      registry);
-  mlir::MlirOptMainConfig config = mlir::MlirOptMainConfig::createFromCLOptions();
+  auto [inputFilename, outputFilename] =
+      mlir::registerAndParseCLIOptions(plugins.rest.size(), plugins.rest.data(),
+                                       "Myelin optimizer driver\n", registry);
+  mlir::MlirOptMainConfig config =
+      mlir::MlirOptMainConfig::createFromCLOptions();
   if (config.shouldShowDialects()) {
     llvm::interleave(registry.getDialectNames(), llvm::outs(), "\n");
     llvm::outs() << "\n";

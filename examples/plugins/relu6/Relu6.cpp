@@ -50,7 +50,8 @@ void nnx::NNXDialect::initialize() {
 // nnx.relu6
 //===----------------------------------------------------------------------===//
 
-LogicalResult nnx::Relu6Op::inferReturnTypes(MLIRContext *, std::optional<Location>,
+LogicalResult nnx::Relu6Op::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location>,
                                              Adaptor adaptor,
                                              SmallVectorImpl<Type> &types) {
   types.push_back(adaptor.getInput().getType());
@@ -58,8 +59,9 @@ LogicalResult nnx::Relu6Op::inferReturnTypes(MLIRContext *, std::optional<Locati
 }
 
 /// dx = dy where 0 < x < 6, else 0.
-LogicalResult nnx::Relu6Op::buildGradient(OpBuilder &b, ValueRange resultGrads,
-                                          SmallVectorImpl<Value> &operandGrads) {
+LogicalResult
+nnx::Relu6Op::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                            SmallVectorImpl<Value> &operandGrads) {
   if (!resultGrads[0]) {
     operandGrads.push_back(Value());
     return success();
@@ -78,10 +80,10 @@ LogicalResult nnx::Relu6Op::lowerToLinalg(OpBuilder &b,
       [](OpBuilder &b, Location loc, ValueRange args) {
         Value x = args[0];
         Value zero = f32Const(b, loc, 0.0f), six = f32Const(b, loc, 6.0f);
-        Value low = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLE,
-                                            x, zero);
-        Value high = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE,
-                                             x, six);
+        Value low =
+            b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLE, x, zero);
+        Value high =
+            b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE, x, six);
         Value y = b.create<arith::SelectOp>(loc, high, six, x);
         return SmallVector<Value>{b.create<arith::SelectOp>(loc, low, zero, y)};
       });
@@ -101,10 +103,10 @@ LogicalResult nnx::Relu6GradOp::lowerToLinalg(OpBuilder &b,
       [](OpBuilder &b, Location loc, ValueRange args) {
         Value dy = args[0], x = args[1];
         Value zero = f32Const(b, loc, 0.0f), six = f32Const(b, loc, 6.0f);
-        Value above = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT,
-                                              x, zero);
-        Value below = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT,
-                                              x, six);
+        Value above =
+            b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, x, zero);
+        Value below =
+            b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, x, six);
         Value inside = b.create<arith::AndIOp>(loc, above, below);
         return SmallVector<Value>{
             b.create<arith::SelectOp>(loc, inside, dy, zero)};
@@ -120,6 +122,7 @@ LogicalResult nnx::Relu6GradOp::lowerToLinalg(OpBuilder &b,
 /// MLIR's dialect-plugin entry point: registers the nnx dialect.
 extern "C" LLVM_ATTRIBUTE_WEAK DialectPluginLibraryInfo
 mlirGetDialectPluginInfo() {
-  return {MLIR_PLUGIN_API_VERSION, "Relu6", LLVM_VERSION_STRING,
-          [](DialectRegistry *registry) { registry->insert<nnx::NNXDialect>(); }};
+  return {
+      MLIR_PLUGIN_API_VERSION, "Relu6", LLVM_VERSION_STRING,
+      [](DialectRegistry *registry) { registry->insert<nnx::NNXDialect>(); }};
 }
