@@ -41,14 +41,22 @@ llvm::Error myelin::PipelineHooks::add(StringRef spec, bool after) {
   if (pipeline.trim().empty())
     return llvm::createStringError("no pass pipeline after '" + name +
                                    ":' in '" + spec + "'");
-  // Parse once now, to report errors before anything runs.
+  // Parse once now, to report errors before anything runs. A pipeline of
+  // function passes may be given without its anchor ("my-pass" for
+  // "func.func(my-pass)"), as the textual parser does not nest implicitly.
   std::string message;
   llvm::raw_string_ostream os(message);
   OpPassManager scratch("builtin.module");
-  if (failed(parsePassPipeline(pipeline, scratch, os)))
-    return llvm::createStringError("invalid pass pipeline '" + pipeline +
-                                   "': " + StringRef(message).trim());
-  hooks.push_back({stage->str(), pipeline.str(), after});
+  std::string text = pipeline.str();
+  if (failed(parsePassPipeline(text, scratch, os))) {
+    std::string nested = "func.func(" + text + ")";
+    OpPassManager retry("builtin.module");
+    if (failed(parsePassPipeline(nested, retry, llvm::nulls())))
+      return llvm::createStringError("invalid pass pipeline '" + pipeline +
+                                     "': " + StringRef(message).trim());
+    text = nested;
+  }
+  hooks.push_back({stage->str(), text, after});
   return llvm::Error::success();
 }
 

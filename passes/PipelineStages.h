@@ -33,7 +33,9 @@ public:
   /// Adds `spec`, "STAGE:PIPELINE" (e.g.
   /// "fuse-activations:func.func(my-pass)"), to run before (`after` false)
   /// or after STAGE. The pipeline is parsed now: an unknown stage (the
-  /// message lists the valid ones) or a malformed pipeline is an error.
+  /// message lists the valid ones) or a malformed pipeline is an error. A
+  /// pipeline that only parses on functions ("my-func-pass") is nested in
+  /// func.func(...).
   llvm::Error add(llvm::StringRef spec, bool after);
   /// Appends to `pm` the pipelines hooked before or after `stage`.
   void apply(mlir::OpPassManager &pm, llvm::StringRef stage, bool after) const;
