@@ -480,6 +480,9 @@ FailureOr<Value> MLIRGenImpl::genPluginOp(const Expr &call, bool &handled) {
   handled = !matches.empty();
   if (matches.empty())
     return failure();
+  llvm::sort(matches, [](RegisteredOperationName a, RegisteredOperationName b) {
+    return a.getStringRef() < b.getStringRef();
+  });
   if (matches.size() > 1) {
     auto diag = error(call.loc) << "'" << call.name << "' is ambiguous: ";
     llvm::interleaveComma(matches, diag, [&](RegisteredOperationName name) {

@@ -1,6 +1,7 @@
 // Plugins that cannot be loaded are errors naming the file and the reason;
 // a plugin pass that breaks the IR is caught by the verifier, and the pass
-// is named. The bad plugins (Inputs/bad-plugins) are built out of tree
+// is named; a spec call that two plugin dialects could serve is ambiguous.
+// The bad plugins (Inputs/bad-plugins) are built out of tree
 // against an installed Myelin.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: cmake --install %myelin_obj_root --prefix %t/prefix > %t/install.log
@@ -13,6 +14,7 @@
 // RUN: not %t/prefix/bin/myelin-opt --load-pass-plugin=%t/build/NoEntry.so %s 2>&1 | FileCheck %s --check-prefix=NOENTRY
 // RUN: not %t/prefix/bin/myelinc --load-dialect-plugin=%t/build/NoEntry.so %s 2>&1 | FileCheck %s --check-prefix=NOENTRY-DIALECT
 // RUN: not %t/prefix/bin/myelin-opt --load-pass-plugin=%t/build/Undefined.so %s 2>&1 | FileCheck %s --check-prefix=UNDEFINED
+// RUN: not %t/prefix/bin/myelinc --load-dialect-plugin=%t/build/Twins.so %S/Inputs/relu6-call.nn --emit=nn 2>&1 | FileCheck %s --check-prefix=AMBIGUOUS
 // RUN: not %t/prefix/bin/myelin-opt --load-pass-plugin=%t/build/BreakIR.so %s --test-break-ir 2>&1 | FileCheck %s --check-prefix=BREAK
 // RUN: not %t/prefix/bin/myelinc --load-pass-plugin=%t/build/BreakIR.so %s --pass-after='lower-to-linalg:func.func(test-break-ir)' -o %t/train 2>&1 | FileCheck %s --check-prefix=BREAK-PIPELINE
 
@@ -21,6 +23,7 @@
 // VERSION: error: cannot load pass plugin '{{.*}}WrongApi.so': Wrong API version on plugin '{{.*}}WrongApi.so'. Got version 2, supported version is 1.
 // NOENTRY: myelin-opt: error: cannot load pass plugin '{{.*}}NoEntry.so': it does not export 'mlirGetPassPluginInfo' (is it a pass plugin?)
 // NOENTRY-DIALECT: myelinc: error: cannot load dialect plugin '{{.*}}NoEntry.so': it does not export 'mlirGetDialectPluginInfo' (is it a dialect plugin?)
+// AMBIGUOUS: relu6-call.nn:4:7: error: 'relu6' is ambiguous: 'twin_a.relu6', 'twin_b.relu6'
 // UNDEFINED: myelin-opt: error: cannot load pass plugin '{{.*}}Undefined.so': {{.*}}Undefined.so: undefined symbol: myelinTestMissingSymbol
 
 // The verifier's error, then the pass that left the IR behind; in myelinc's
