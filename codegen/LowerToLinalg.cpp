@@ -3,6 +3,9 @@
 // Implements myelin-lower-to-linalg by applying the per-family patterns of
 // codegen/NNToLinalg/ as a partial conversion in which every nn op is
 // illegal, so an op without a lowering is reported instead of left behind.
+// Ops of other dialects (plugins) lower themselves through
+// nn::LowerToLinalgOpInterface; they, and any other op with a gradient rule,
+// are illegal too.
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
@@ -19,6 +22,26 @@ namespace myelin {
 using namespace mlir;
 
 namespace {
+
+/// Any op implementing LowerToLinalgOpInterface (ops of plugin dialects):
+/// the op builds its replacement values itself.
+struct InterfaceLowering
+    : OpInterfaceRewritePattern<myelin::nn::LowerToLinalgOpInterface> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+  LogicalResult matchAndRewrite(myelin::nn::LowerToLinalgOpInterface op,
+                                PatternRewriter &rewriter) const override {
+    SmallVector<Value> results;
+    if (failed(op.lowerToLinalg(rewriter, results)))
+      return failure();
+    if (results.size() != op->getNumResults())
+      return op->emitError("lowerToLinalg built ")
+             << results.size() << " values for " << op->getNumResults()
+             << " results";
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
 class LowerToLinalgPass
     : public myelin::impl::LowerToLinalgPassBase<LowerToLinalgPass> {
 public:
@@ -34,6 +57,7 @@ public:
     myelin::populateShapeLoweringPatterns(patterns);
     myelin::populateTransformerLoweringPatterns(patterns);
     myelin::populateNormalizationLoweringPatterns(patterns);
+    patterns.add<InterfaceLowering>(ctx);
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<myelin::nn::NNDialect>();
@@ -42,6 +66,11 @@ public:
                            scf::SCFDialect,
                            bufferization::BufferizationDialect,
                            memref::MemRefDialect, func::FuncDialect>();
+    // Ops of other dialects that take part in training must be lowered.
+    target.markUnknownOpDynamicallyLegal([](Operation *op) {
+      return !isa<myelin::nn::LowerToLinalgOpInterface,
+                  myelin::nn::DifferentiableOpInterface>(op);
+    });
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

@@ -298,6 +298,9 @@ FailureOr<Value> MLIRGenImpl::genCall(const Expr &call) {
   FailureOr<Value> result = genBuiltin(call, handled);
   if (handled)
     return result;
+  result = genPluginOp(call, handled);
+  if (handled)
+    return result;
 
   auto diag = error(call.loc) << "unknown op '" << call.name << "'";
   // Suggest the closest known op or def name.

@@ -76,6 +76,12 @@ public:
   /// A built-in op call (MLIRGenOps.cpp); `handled` is false for unknown
   /// names.
   mlir::FailureOr<mlir::Value> genBuiltin(const Expr &call, bool &handled);
+  /// A call of an op of a plugin dialect (docs/plugins.md): `name(a, b)`
+  /// builds `<dialect>.name` if exactly one loaded dialect other than nn has
+  /// such an op with one result, a fixed operand count,
+  /// DifferentiableOpInterface and InferTypeOpInterface. `handled` is false
+  /// when no dialect has one.
+  mlir::FailureOr<mlir::Value> genPluginOp(const Expr &call, bool &handled);
   /// The names genBuiltin knows, for suggestions.
   static llvm::ArrayRef<llvm::StringRef> builtinNames();
 

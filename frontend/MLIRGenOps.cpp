@@ -427,6 +427,109 @@ ArrayRef<StringRef> MLIRGenImpl::builtinNames() {
   return names;
 }
 
+//===----------------------------------------------------------------------===//
+// Ops of plugin dialects
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The number of operands an op takes, from its ODS operand-count trait
+/// (ops with variadic operands cannot be called from a spec).
+std::optional<unsigned> fixedOperandCount(RegisteredOperationName name) {
+  if (name.hasTrait<OpTrait::ZeroOperands>())
+    return 0;
+  if (name.hasTrait<OpTrait::OneOperand>())
+    return 1;
+  std::optional<unsigned> count;
+  auto check = [&](auto n) {
+    if (name.hasTrait<OpTrait::NOperands<decltype(n)::value>::template Impl>())
+      count = decltype(n)::value;
+  };
+  check(std::integral_constant<unsigned, 2>());
+  check(std::integral_constant<unsigned, 3>());
+  check(std::integral_constant<unsigned, 4>());
+  check(std::integral_constant<unsigned, 5>());
+  check(std::integral_constant<unsigned, 6>());
+  return count;
+}
+
+/// Whether a spec can call `name`: one result, a fixed operand count, a
+/// gradient rule and result types it infers itself.
+bool isSpecCallable(RegisteredOperationName name) {
+  return name.hasTrait<OpTrait::OneResult>() &&
+         name.hasInterface<nn::DifferentiableOpInterface>() &&
+         name.hasInterface<InferTypeOpInterface>() &&
+         fixedOperandCount(name).has_value();
+}
+
+} // namespace
+
+FailureOr<Value> MLIRGenImpl::genPluginOp(const Expr &call, bool &handled) {
+  // `<name>` resolves to `<dialect>.<name>` in any loaded dialect but nn
+  // (whose ops a spec reaches through the builtins above).
+  MLIRContext *ctx = builder.getContext();
+  SmallVector<RegisteredOperationName> matches;
+  for (Dialect *dialect : ctx->getLoadedDialects()) {
+    if (isa<nn::NNDialect>(dialect))
+      continue;
+    std::string opName = (dialect->getNamespace() + "." + call.name).str();
+    if (auto name = RegisteredOperationName::lookup(opName, ctx))
+      if (isSpecCallable(*name))
+        matches.push_back(*name);
+  }
+  handled = !matches.empty();
+  if (matches.empty())
+    return failure();
+  llvm::sort(matches, [](RegisteredOperationName a, RegisteredOperationName b) {
+    return a.getStringRef() < b.getStringRef();
+  });
+  if (matches.size() > 1) {
+    auto diag = error(call.loc) << "'" << call.name << "' is ambiguous: ";
+    llvm::interleaveComma(matches, diag, [&](RegisteredOperationName name) {
+      diag << "'" << name.getStringRef() << "'";
+    });
+    return failure();
+  }
+  RegisteredOperationName name = matches.front();
+  if (!call.kwargs.empty()) {
+    error(call.kwargs.front().loc)
+        << "'" << call.name << "' is the plugin op '" << name.getStringRef()
+        << "' and takes no keyword arguments";
+    return failure();
+  }
+  if (failed(checkArity(call, *fixedOperandCount(name))))
+    return failure();
+  SmallVector<Value> operands;
+  for (const ExprPtr &arg : call.args) {
+    FailureOr<Value> v = genExpr(*arg);
+    if (failed(v))
+      return failure();
+    operands.push_back(*v);
+  }
+
+  // Infer the result type as the op's generated builder would, so that a
+  // shape error is reported at the spec line.
+  Location l = opLoc(call.loc);
+  int size = name.getOpPropertyByteSize();
+  SmallVector<uint64_t> storage((size + 7) / 8);
+  OpaqueProperties properties(size ? storage.data() : nullptr);
+  if (size)
+    name.initOpProperties(properties, OpaqueProperties(nullptr));
+  SmallVector<Type> types;
+  LogicalResult inferred =
+      name.getInterface<InferTypeOpInterface>()->inferReturnTypes(
+          ctx, l, operands, DictionaryAttr::get(ctx), properties,
+          RegionRange(), types);
+  if (size)
+    name.destroyOpProperties(properties);
+  if (failed(inferred))
+    return failure();
+  OperationState state(l, name);
+  state.addOperands(operands);
+  state.addTypes(types);
+  return builder.create(state)->getResult(0);
+}
+
 FailureOr<Value> MLIRGenImpl::genBuiltin(const Expr &call, bool &handled) {
   for (const Builtin &b : builtins)
     if (b.name == call.name) {

@@ -1,6 +1,6 @@
 //===- NNOps.h - nn dialect ops ---------------------------------*- C++ -*-===//
 //
-// Declares the ops of the nn dialect and DifferentiableOpInterface.
+// Declares the ops of the nn dialect and its op interfaces.
 //===----------------------------------------------------------------------===//
 
 #ifndef MYELIN_IR_NNOPS_H
@@ -15,7 +15,7 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
-#include "ir/NNInterfaces.h.inc"
+#include "ir/NNInterfaces.h"
 
 #define GET_OP_CLASSES
 #include "ir/NNOps.h.inc"

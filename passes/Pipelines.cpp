@@ -9,6 +9,8 @@
 //              ops remain.
 //  - loops:    no tensors; scf/memref/arith/math only.
 //  - llvm:     the LLVM dialect only, ready for translation.
+// Within the phases, the passes form named stages (getPipelineStages), the
+// points where PipelineHooks insert plugins' passes.
 //===----------------------------------------------------------------------===//
 
 #include "passes/Pipelines.h"
@@ -38,14 +40,18 @@ std::optional<myelin::Phase> myelin::parsePhase(StringRef name) {
 }
 
 void myelin::buildTrainingPipeline(OpPassManager &pm, Phase stopAfter,
-                                   StringRef optimizer, bool parallel) {
+                                   StringRef optimizer, bool parallel,
+                                   const PipelineHooks *hooks) {
   if (stopAfter == Phase::NN)
     return;
+  myelin::StageMarker stage(pm, hooks);
 
   // Autodiff first, on the clean forward graph; the optimizer step is built
   // from the gradient function. Canonicalize + CSE then merge the duplicate
   // declarations the clones introduced.
+  stage.begin("generate-gradients");
   pm.addPass(createGenerateGradientsPass());
+  stage.begin("lower-optimizer");
   LowerOptimizerPassOptions optimizerOptions;
   optimizerOptions.optimizer = optimizer.str();
   pm.addPass(createLowerOptimizerPass(optimizerOptions));
@@ -56,23 +62,29 @@ void myelin::buildTrainingPipeline(OpPassManager &pm, Phase stopAfter,
 
   // Entry points get the runtime's buffer signature before lowering, so the
   // lowering sees reads of buffers (to_tensor) rather than declarations.
+  stage.begin("lower-to-buffer-abi");
   pm.addPass(createLowerToBufferAbiPass());
+  stage.begin("lower-to-linalg");
   pm.addNestedPass<func::FuncOp>(createLowerToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   // Elementwise fusion merges activation chains, their gradients and the
   // bias broadcast into single loops.
+  stage.begin("fuse-elementwise");
   pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (stopAfter == Phase::Linalg)
     return;
-  buildKernelPipeline(pm, stopAfter, parallel);
+  stage.end();
+  buildKernelPipeline(pm, stopAfter, parallel, hooks);
 }
 
 void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
-                                 bool parallel) {
+                                 bool parallel, const PipelineHooks *hooks) {
+  myelin::StageMarker stage(pm, hooks);
   // Bufferize: the entry functions already take memrefs, so only their
   // bodies are bufferized; deallocation is then made explicit.
+  stage.begin("bufferize");
   bufferization::OneShotBufferizationOptions bufferization;
   bufferization.bufferizeFunctionBoundaries = false;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
@@ -80,9 +92,10 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createBufferizationToMemRefPass());
+  pm.addNestedPass<func::FuncOp>(createElideResultCopiesPass());
+  stage.begin("lower-to-loops");
   // Matrix products first: register-blocked vector kernels
   // (codegen/LowerContractions.cpp); the other linalg ops become loops.
-  pm.addNestedPass<func::FuncOp>(createElideResultCopiesPass());
   pm.addNestedPass<func::FuncOp>(createLowerContractionsPass());
   if (parallel) {
     // One OpenMP worksharing loop per big kernel, over its outermost
@@ -99,6 +112,7 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   if (stopAfter == Phase::Loops)
     return;
 
+  stage.begin("lower-to-llvm");
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertSCFToCFPass());
   pm.addPass(createConvertVectorToLLVMPass());

@@ -8,6 +8,8 @@
 #ifndef MYELIN_PASSES_PIPELINES_H
 #define MYELIN_PASSES_PIPELINES_H
 
+#include "passes/PipelineStages.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -41,16 +43,18 @@ struct PipelineOptions : public mlir::PassPipelineOptions<PipelineOptions> {
 };
 
 /// Adds the passes from the frontend's output up to `stopAfter`.
-/// `parallel` runs big kernels on all cores (OpenMP).
+/// `parallel` runs big kernels on all cores (OpenMP). `hooks`, if given,
+/// inserts extra passes at stage boundaries.
 void buildTrainingPipeline(mlir::OpPassManager &pm, Phase stopAfter,
-                           llvm::StringRef optimizer = "",
-                           bool parallel = true);
+                           llvm::StringRef optimizer = "", bool parallel = true,
+                           const PipelineHooks *hooks = nullptr);
 /// The kernel half of the pipeline, from the `linalg` phase on: bufferizes
 /// the bodies of functions that take memrefs, lowers to loops (OpenMP when
 /// `parallel`) and, unless `stopAfter` is Loops, to the LLVM dialect.
 /// Registered as `--myelin-lower-kernels` (used by bench/ on bare kernels).
 void buildKernelPipeline(mlir::OpPassManager &pm, Phase stopAfter,
-                         bool parallel = true);
+                         bool parallel = true,
+                         const PipelineHooks *hooks = nullptr);
 /// Same, from registered pipeline options.
 void buildTrainingPipeline(mlir::OpPassManager &pm,
                            const PipelineOptions &options);

@@ -37,3 +37,12 @@ config.substitutions.append(
     ("%chromium", shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.myelin_tools_dir, append_path=True)
+
+# Out-of-tree plugin builds (tests/lit/plugins): `cmake --install
+# %myelin_obj_root --prefix ...`, then `%plugin_cmake -S <plugin> -B ...`.
+config.substitutions.append(("%myelin_obj_root", config.myelin_obj_root))
+plugin_cmake = "cmake -G Ninja -DCMAKE_BUILD_TYPE=Release"
+if shutil.which("ccache"):
+    plugin_cmake += " -DCMAKE_CXX_COMPILER_LAUNCHER=ccache"
+config.substitutions.append(("%plugin_cmake", plugin_cmake))
+llvm_config.with_system_environment(["CCACHE_DIR", "CCACHE_BASEDIR"])

@@ -8,6 +8,9 @@
 // An input ending in `.mlir` is nn IR in the form `--emit=nn` prints and
 // enters the pipeline in place of the frontend's output, so tests can
 // compile models written directly in nn IR.
+// Plugins (docs/plugins.md): --load-pass-plugin / --load-dialect-plugin load
+// MLIR plugins; --pass-before/--pass-after=STAGE:PIPELINE insert passes at a
+// named stage of the pipeline, and --pass-pipeline replaces it.
 //===----------------------------------------------------------------------===//
 
 #include "codegen/ObjectEmitter.h"
@@ -23,6 +26,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileUtilities.h"
@@ -78,6 +82,34 @@ static cl::opt<bool> clThreads(
 static cl::opt<std::string> clRuntimeLib(
     "runtime-lib", cl::desc("Path of libmyelin_runtime.a"), cl::init(""),
     cl::cat(clCategory));
+
+// Plugins. The two load options are handled before the command line is
+// parsed (scanPluginArgs), so that plugin passes are known to the other
+// options; they are declared here for --help.
+static cl::list<std::string> clPassPlugins(
+    "load-pass-plugin",
+    cl::desc("Load an MLIR pass plugin (mlirGetPassPluginInfo)"),
+    cl::value_desc("lib.so"), cl::cat(clCategory));
+static cl::list<std::string> clDialectPlugins(
+    "load-dialect-plugin",
+    cl::desc("Load an MLIR dialect plugin (mlirGetDialectPluginInfo); its "
+             "ops can be called from a spec"),
+    cl::value_desc("lib.so"), cl::cat(clCategory));
+static cl::list<std::string> clPassBefore(
+    "pass-before",
+    cl::desc("Run a pass pipeline before a pipeline stage, e.g. "
+             "generate-gradients:func.func(my-pass)"),
+    cl::value_desc("stage:pipeline"), cl::cat(clCategory));
+static cl::list<std::string> clPassAfter(
+    "pass-after",
+    cl::desc("Run a pass pipeline after a pipeline stage, e.g. "
+             "fuse-activations:func.func(my-pass)"),
+    cl::value_desc("stage:pipeline"), cl::cat(clCategory));
+static cl::opt<std::string> clPassPipeline(
+    "pass-pipeline",
+    cl::desc("Run this textual pass pipeline instead of the built-in one "
+             "(it must end in the phase --emit asks for)"),
+    cl::value_desc("pipeline"), cl::init(""), cl::cat(clCategory));
 
 namespace {
 
@@ -153,19 +185,57 @@ std::optional<Phase> phaseOf(Emit emit) {
   }
 }
 
+/// The pipeline --pass-pipeline names, added to `pm` (a `builtin.module(...)`
+/// wrapper is optional).
+void addCustomPipeline(PassManager &pm) {
+  llvm::StringRef text = llvm::StringRef(clPassPipeline).trim();
+  if (text.starts_with("builtin.module(") && text.ends_with(")"))
+    text = text.drop_front(strlen("builtin.module(")).drop_back();
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  if (failed(parsePassPipeline(text, pm, os)))
+    fail("invalid --pass-pipeline '" + clPassPipeline +
+         "': " + llvm::StringRef(message).trim());
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // Registered so that --mlir-print-ir-after=<pass> and friends know them.
   myelin::registerAllPasses();
+
+  // Plugins next: their passes must be registered before the options that
+  // name passes are created, their dialects before the context exists.
+  DialectRegistry registry;
+  myelin::registerAllDialects(registry);
+  myelin::PluginArgs plugins = myelin::scanPluginArgs(argc, argv);
+  llvm::SmallVector<std::string> pluginDialects;
+  for (const std::string &path : plugins.passPlugins)
+    if (llvm::Error err = myelin::loadPassPlugin(path))
+      fail(llvm::toString(std::move(err)));
+  for (const std::string &path : plugins.dialectPlugins)
+    if (llvm::Error err =
+            myelin::loadDialectPlugin(path, registry, pluginDialects))
+      fail(llvm::toString(std::move(err)));
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
-  cl::ParseCommandLineOptions(argc, argv,
+  cl::ParseCommandLineOptions(plugins.rest.size(), plugins.rest.data(),
                               "Myelin: compile a model spec into a native "
                               "training executable\n");
+
+  myelin::PipelineHooks hooks;
+  for (auto [list, after] : {std::pair{&clPassBefore, false},
+                             std::pair{&clPassAfter, true}})
+    for (const std::string &spec : *list)
+      if (llvm::Error err = hooks.add(spec, after))
+        fail(llvm::Twine(after ? "--pass-after: " : "--pass-before: ") +
+             llvm::toString(std::move(err)));
+  if (!clPassPipeline.empty() && !hooks.empty())
+    fail("--pass-pipeline replaces the built-in pipeline; --pass-before and "
+         "--pass-after apply only to the built-in one");
 
   // Read the spec (or nn IR).
   auto fileOrErr = llvm::MemoryBuffer::getFileOrSTDIN(clInput, /*IsText=*/false,
@@ -175,9 +245,10 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(*fileOrErr), llvm::SMLoc());
 
-  DialectRegistry registry;
-  myelin::registerAllDialects(registry);
   MLIRContext context(registry);
+  // Loaded, so that the frontend resolves spec calls to their ops.
+  for (const std::string &name : pluginDialects)
+    context.getOrLoadDialect(name);
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
   OwningOpRef<ModuleOp> module = loadModule(sourceMgr, context);
@@ -193,8 +264,12 @@ int main(int argc, char **argv) {
   applyDefaultTimingManagerCLOptions(timing);
   TimingScope timingScope = timing.getRootScope();
   pm.enableTiming(timingScope);
-  myelin::buildTrainingPipeline(pm, stop.value_or(Phase::LLVMDialect),
-                                clOptimizer, clThreads);
+  myelin::addFailedPassReporting(pm);
+  if (!clPassPipeline.empty())
+    addCustomPipeline(pm);
+  else
+    myelin::buildTrainingPipeline(pm, stop.value_or(Phase::LLVMDialect),
+                                  clOptimizer, clThreads, &hooks);
   if (failed(pm.run(*module)))
     return 1;
   if (stop || clEmit == Emit::LLVMDialect) {
