@@ -84,16 +84,12 @@ std::optional<Contraction> match(linalg::LinalgOp op) {
     return std::nullopt;
   FailureOr<linalg::ContractionDimensions> dims =
       linalg::inferContractionDims(op);
-  if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
-      dims->k.size() != 1 ||
-      dims->batch.size() + 3 != op.getNumLoops())
+  if (failed(dims) || dims->k.size() != 1 ||
+      dims->batch.size() + dims->m.size() + dims->n.size() + 1 !=
+          op.getNumLoops())
     return std::nullopt;
   Contraction c;
   c.op = op;
-  c.batch.assign(dims->batch.begin(), dims->batch.end());
-  c.m = dims->m[0];
-  c.n = dims->n[0];
-  c.k = dims->k[0];
   c.a = op.getDpsInputOperand(0)->get();
   c.b = op.getDpsInputOperand(1)->get();
   c.c = op.getDpsInitOperand(0)->get();
@@ -101,16 +97,26 @@ std::optional<Contraction> match(linalg::LinalgOp op) {
   c.aMap = maps[0];
   c.bMap = maps[1];
   c.cMap = maps[2];
-  for (Value v : {c.a, c.b, c.c})
-    if (!hasIdentityLayout(v))
-      return std::nullopt;
   for (AffineMap map : maps)
     if (!map.isProjectedPermutation())
       return std::nullopt;
-  // C must be contiguous along n: its last index is the n loop.
-  if (c.cMap.getNumResults() == 0 ||
-      c.cMap.getDimPosition(c.cMap.getNumResults() - 1) != c.n)
+  // The register tile spans C's last two dimensions: n (contiguous) and m.
+  // Dimensions only A and C have (e.g. the [B, T] rows of a linear layer
+  // with a shared weight) or only B and C have are outer loops like the
+  // batch.
+  unsigned rank = c.cMap.getNumResults();
+  if (rank < 2 || c.aMap.getNumResults() < 2 || c.bMap.getNumResults() < 2)
     return std::nullopt;
+  c.n = c.cMap.getDimPosition(rank - 1);
+  c.m = c.cMap.getDimPosition(rank - 2);
+  c.k = dims->k[0];
+  if (!llvm::is_contained(dims->m, c.m) || !llvm::is_contained(dims->n, c.n))
+    return std::nullopt;
+  for (unsigned r = 0; r + 2 < rank; ++r)
+    c.batch.push_back(c.cMap.getDimPosition(r));
+  for (Value v : {c.a, c.b, c.c})
+    if (!hasIdentityLayout(v))
+      return std::nullopt;
   std::optional<SmallVector<int64_t, 4>> sizes = op.getStaticLoopRanges();
   if (!sizes || llvm::any_of(*sizes, ShapedType::isDynamic))
     return std::nullopt;
