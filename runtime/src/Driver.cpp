@@ -14,6 +14,7 @@
 #include "runtime/src/Train.h"
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -244,7 +245,7 @@ extern "C" int myelin_rt_main(int argc, char **argv,
   // them to the kernel with munmap, so a step reuses the previous step's
   // pages rather than faulting in fresh zeroed ones.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, INT_MAX);
   return myelin::rt::runMain(argc, argv, model, std::cout, std::cerr,
                              isatty(STDERR_FILENO) == 1);
 }
