@@ -34,6 +34,7 @@ public:
     myelin::populateShapeLoweringPatterns(patterns);
     myelin::populateTransformerLoweringPatterns(patterns);
     myelin::populateNormalizationLoweringPatterns(patterns);
+    myelin::populatePhysicsLoweringPatterns(patterns);
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<myelin::nn::NNDialect>();
