@@ -227,6 +227,8 @@ int checkGradients(ModuleOp module, MLIRContext &context) {
   }
   llvm::outs() << missing.size() << " of " << ops
                << " ops have no gradient rule\n";
+  // The pass walks the ops backwards; list them in program order.
+  std::reverse(missing.begin(), missing.end());
   for (const Missing &m : missing) {
     llvm::outs() << (m.loc.empty() ? clInput.getValue() : m.loc) << ": "
                  << m.message;

@@ -20,6 +20,11 @@
     every gradient norm (||W0 - W1|| / lr) and update ratio, and compares
     them with the "physics" record of step 1.
 
+  check_physics.py early-stop LOG BEST LATEST
+    The early_stop record names the evaluation with the lowest validation
+    loss, the run stopped exactly `patience` evaluations later, BEST holds
+    that step's parameters and LATEST the last step's.
+
 Exits non-zero with a FAIL line on the first mismatch. Pure Python (no
 numpy, no torch).
 """
@@ -256,6 +261,40 @@ def cmd_stats(args):
     print("params: weight_norm, grad_norm, update_ratio and global grad_norm match")
 
 
+def read_metadata(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        return json.loads(f.read(n)).get("__metadata__", {})
+
+
+def cmd_early_stop(args):
+    recs = read_log(args.log)
+    vals = [r for r in recs if r.get("type") == "eval" and r.get("split") == "val"]
+    stop = [r for r in recs if r.get("type") == "early_stop"]
+    if len(stop) != 1:
+        fail("expected one early_stop record, found %d" % len(stop))
+    stop = stop[0]
+    best = min(vals, key=lambda r: r["loss"])
+    if stop["best_step"] != best["step"] or \
+            not close(stop["best_val_loss"], best["loss"], 1e-6, 0):
+        fail("early_stop names step %d (%r), the best val loss is at step %d (%r)" %
+             (stop["best_step"], stop["best_val_loss"], best["step"], best["loss"]))
+    after = [r for r in vals if r["step"] > best["step"]]
+    if len(after) != stop["patience"] or vals[-1]["step"] != stop["step"]:
+        fail("stopped at step %d after %d evaluations without improvement, "
+             "patience %d" % (stop["step"], len(after), stop["patience"]))
+    if recs[-1] != {"type": "end", "step": stop["step"], "reason": "early_stop"}:
+        fail("last record %r" % recs[-1])
+    if int(read_metadata(args.best)["step"]) != best["step"]:
+        fail("%s holds step %s, expected %d" % (args.best, read_metadata(args.best)["step"], best["step"]))
+    if int(read_metadata(args.latest)["step"]) != stop["step"]:
+        fail("%s holds step %s, expected %d" % (args.latest, read_metadata(args.latest)["step"], stop["step"]))
+    if read_safetensors(args.best) == read_safetensors(args.latest):
+        fail("the best and latest checkpoints hold the same parameters")
+    print("ok: stopped at step %d, best val loss %.4f at step %d in %s" %
+          (stop["step"], best["loss"], best["step"], args.best))
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -273,8 +312,13 @@ def main():
     q.add_argument("log")
     q.add_argument("ckpt")
     q.add_argument("--lr", type=float, required=True)
+    q = sub.add_parser("early-stop")
+    q.add_argument("log")
+    q.add_argument("best")
+    q.add_argument("latest")
     args = p.parse_args()
-    {"log": cmd_log, "fixture": cmd_fixture, "stats": cmd_stats}[args.cmd](args)
+    {"log": cmd_log, "fixture": cmd_fixture, "stats": cmd_stats,
+     "early-stop": cmd_early_stop}[args.cmd](args)
 
 
 if __name__ == "__main__":
