@@ -180,8 +180,11 @@ std::string Physics::locate(BufferSet &buffers,
                     [](float x) { return std::isfinite(x); }))
       continue;
     const myelin_rt_buffer_desc &b = info->buffer(info->params[k]);
+    // The statement that declares it: "h1" for "h1.weight".
+    std::string name = b.name;
+    size_t dot = name.rfind('.');
     op = "optimizer update";
-    layer = b.name;
+    layer = dot == std::string::npos ? name : name.substr(0, dot);
     loc = b.loc ? b.loc : "";
     return std::string("parameter '") + b.name +
            "' was already non-finite when the step started (the previous "
