@@ -21,6 +21,7 @@ ArrayAttr myelin::encodeBufferTable(MLIRContext *ctx,
         b.getNamedAttr("init_b", b.getF32FloatAttr(buf.initB)),
         b.getNamedAttr("related", b.getStringAttr(buf.related)),
         b.getNamedAttr("loc", b.getStringAttr(buf.loc)),
+        b.getNamedAttr("activation", b.getStringAttr(buf.activation)),
     }));
   return b.getArrayAttr(entries);
 }
@@ -55,6 +56,8 @@ myelin::decodeBufferTable(Operation *module) {
     info.initB = initB.getValueAsDouble();
     info.related = related.getValue().str();
     info.loc = loc.getValue().str();
+    if (auto activation = dict.getAs<StringAttr>("activation"))
+      info.activation = activation.getValue().str();
     buffers.push_back(std::move(info));
   }
   return buffers;

@@ -23,6 +23,11 @@ constexpr llvm::StringLiteral kModelNameAttrName = "myelin.model";
 constexpr llvm::StringLiteral kTrainAttrName = "myelin.train";
 /// Unit module attribute: the training entry points use dropout.
 constexpr llvm::StringLiteral kStochasticAttrName = "myelin.stochastic";
+/// Set by nn-instrument-physics: the default sampling period (i32) and the
+/// table of grad_step's NaN/Inf checks (an array of {op, layer, loc,
+/// backward} dictionaries).
+constexpr llvm::StringLiteral kPhysicsEveryAttrName = "myelin.physics_every";
+constexpr llvm::StringLiteral kChecksAttrName = "myelin.checks";
 
 /// One buffer of the runtime ABI.
 struct BufferInfo {
@@ -33,6 +38,7 @@ struct BufferInfo {
   float initA = 0, initB = 0;
   std::string related; ///< parameter a grad/state buffer belongs to
   std::string loc;     ///< "file:line:col" of the declaration, if known
+  std::string activation; ///< LAYER_STATS: the layer's activation kind
 };
 
 mlir::ArrayAttr encodeBufferTable(mlir::MLIRContext *ctx,

@@ -36,8 +36,17 @@ int roleRank(int32_t role) {
   case MYELIN_RT_ROLE_LOSS: return 6;
   case MYELIN_RT_ROLE_SAMPLE_LOSS: return 7;
   case MYELIN_RT_ROLE_LOGITS: return 8;
-  default: return 9;
+  case MYELIN_RT_ROLE_LAYER_STATS: return 9;
+  case MYELIN_RT_ROLE_GRAD_SQ: return 10;
+  case MYELIN_RT_ROLE_CHECKS: return 11;
+  default: return 12;
   }
+}
+
+/// Telemetry buffers: "layer_stats/h1", "grad_sq/h1.weight" ('/' cannot
+/// occur in spec names, so these never collide with parameters).
+std::string bufferName(StringRef role, StringRef target) {
+  return (role + "/" + target).str();
 }
 
 std::string formatLoc(Location loc) {
@@ -139,6 +148,20 @@ LogicalResult LowerToBufferAbiPass::collect(func::FuncOp func) {
       info.related = target.getValue().str();
     } else if (r == "update" && target) {
       continue; // writes an existing buffer
+    } else if (r == "layer_stats" && target) {
+      info.name = bufferName(r, target.getValue());
+      info.role = MYELIN_RT_ROLE_LAYER_STATS;
+      if (auto kind = func.getResultAttrOfType<StringAttr>(i, "nn.activation"))
+        info.activation = kind.getValue().str();
+      if (auto loc = func.getResultAttrOfType<StringAttr>(i, "nn.loc"))
+        info.loc = loc.getValue().str();
+    } else if (r == "grad_sq" && target) {
+      info.name = bufferName(r, target.getValue());
+      info.role = MYELIN_RT_ROLE_GRAD_SQ;
+      info.related = target.getValue().str();
+    } else if (r == "checks") {
+      info.name = "checks";
+      info.role = MYELIN_RT_ROLE_CHECKS;
     } else {
       return func.emitError("result ") << i << " has unknown role '" << r
                                        << "' or lacks nn.target";
@@ -200,9 +223,12 @@ LogicalResult LowerToBufferAbiPass::rewrite(func::FuncOp func) {
     StringRef role =
         func.getResultAttrOfType<StringAttr>(i, attrs::kRole).getValue();
     auto target = func.getResultAttrOfType<StringAttr>(i, attrs::kTarget);
-    std::string name = role == "grad"     ? (target.getValue() + ".grad").str()
-                       : role == "update" ? target.getValue().str()
-                                          : role.str();
+    std::string name =
+        role == "grad"     ? (target.getValue() + ".grad").str()
+        : role == "update" ? target.getValue().str()
+        : role == "layer_stats" || role == "grad_sq"
+            ? bufferName(role, target.getValue())
+            : role.str();
     auto store = b.create<bufferization::MaterializeInDestinationOp>(
         ret.getLoc(), TypeRange{}, ret.getOperand(i), argOf(name));
     store.setRestrict(true);

@@ -58,6 +58,7 @@ public:
     myelin::populateTransformerLoweringPatterns(patterns);
     myelin::populateNormalizationLoweringPatterns(patterns);
     patterns.add<InterfaceLowering>(ctx);
+    myelin::populatePhysicsLoweringPatterns(patterns);
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<myelin::nn::NNDialect>();

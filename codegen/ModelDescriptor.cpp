@@ -75,6 +75,53 @@ myelin::emitModelDescriptor(ModuleOp module, llvm::StringRef sourcePath) {
   }
   os << "};\n\n";
 
+  // ABI 4: the instrumented layers and grad_step's checks.
+  // Neither table exists in an uninstrumented executable.
+  std::string layerText, checkText;
+  int numLayers = 0;
+  {
+  llvm::raw_string_ostream os(layerText);
+  os << "static const myelin_rt_layer_desc layers[] = {\n";
+  for (auto [i, buf] : llvm::enumerate(*buffers)) {
+    if (buf.role != MYELIN_RT_ROLE_LAYER_STATS)
+      continue;
+    StringRef layer = StringRef(buf.name).split('/').second;
+    os << "  {" << quote(layer) << ", "
+       << quote(buf.activation.empty() ? "none" : buf.activation) << ", "
+       << quote(buf.loc) << ", " << i << "},\n";
+    ++numLayers;
+  }
+  os << "};\n\n";
+  }
+  int numChecks = 0;
+  {
+  llvm::raw_string_ostream os(checkText);
+  os << "static const myelin_rt_check_desc checks[] = {\n";
+  if (auto table = module->getAttrOfType<ArrayAttr>(kChecksAttrName)) {
+    for (Attribute entry : table) {
+      auto dict = dyn_cast<DictionaryAttr>(entry);
+      auto op = dict ? dict.getAs<StringAttr>("op") : nullptr;
+      auto layer = dict ? dict.getAs<StringAttr>("layer") : nullptr;
+      auto loc = dict ? dict.getAs<StringAttr>("loc") : nullptr;
+      auto backward = dict ? dict.getAs<BoolAttr>("backward") : nullptr;
+      if (!op || !layer || !loc || !backward)
+        return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                       "malformed entry in '" +
+                                           kChecksAttrName + "'");
+      os << "  {" << quote(op.getValue()) << ", " << quote(layer.getValue())
+         << ", " << quote(loc.getValue()) << ", "
+         << (backward.getValue() ? 1 : 0) << "},\n";
+      ++numChecks;
+    }
+  }
+  os << "};\n\n";
+  }
+  if (numLayers)
+    os << layerText;
+  if (numChecks)
+    os << checkText;
+  auto every = module->getAttrOfType<IntegerAttr>(kPhysicsEveryAttrName);
+
   auto i64 = [&](StringRef key, int64_t dflt) {
     auto attr = train.getAs<IntegerAttr>(key);
     return attr ? attr.getInt() : dflt;
@@ -110,7 +157,10 @@ myelin::emitModelDescriptor(ModuleOp module, llvm::StringRef sourcePath) {
      << i64("warmup_steps", 0) << ", " << f32("min_lr", 0) << ", "
      << i64("steps", 0) << ", " << f32("clip_grad_norm", 0) << ", "
      << i64("eval_every", 0) << ",\n"
-     << "  " << (module->hasAttr(kStochasticAttrName) ? 1 : 0) << "\n};\n\n"
+     << "  " << (module->hasAttr(kStochasticAttrName) ? 1 : 0) << ",\n"
+     << "  " << (every ? every.getInt() : 0) << ", " << numLayers << ", "
+     << (numLayers ? "layers" : "0") << ", " << numChecks << ", "
+     << (numChecks ? "checks" : "0") << "\n};\n\n"
      << "int main(int argc, char **argv) {\n"
      << "  return myelin_rt_main(argc, argv, &myelin_model);\n}\n";
   return text;

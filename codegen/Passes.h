@@ -46,6 +46,8 @@ void populateShapeLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateTransformerLoweringPatterns(mlir::RewritePatternSet &patterns);
 /// nn.softmax, nn.layer_norm, nn.rms_norm and their gradients.
 void populateNormalizationLoweringPatterns(mlir::RewritePatternSet &patterns);
+/// nn.layer_stats, nn.nonfinite_flags (telemetry, under hyper flags).
+void populatePhysicsLoweringPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace myelin
 

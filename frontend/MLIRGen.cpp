@@ -533,6 +533,8 @@ LogicalResult MLIRGenImpl::finishModel(const ModelAST &model,
   t.append("min_lr", f32(train.minLr));
   t.append("clip_grad_norm", f32(train.clipGradNorm));
   t.append("eval_every", i64(train.evalEvery));
+  if (train.physics > 0)
+    t.append("physics", i64(train.physics));
   func->setAttr(nn::attrs::kTrain, t.getDictionary(builder.getContext()));
   return success();
 }

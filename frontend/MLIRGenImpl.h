@@ -39,6 +39,7 @@ struct TrainConfig {
   double minLr = 0;
   double clipGradNorm = 0;
   int64_t evalEvery = 0;
+  int64_t physics = 0;         ///< sample telemetry every N steps; 0: off
 };
 
 /// Names visible to expressions, and how ops emitted in this scope are named

@@ -61,6 +61,9 @@ LogicalResult MLIRGenImpl::genTrain(const TrainAST &ast) {
     } else if (s.key == "eval_every") {
       if (failed(setInt(train.evalEvery, 1)))
         return failure();
+    } else if (s.key == "physics") {
+      if (failed(setInt(train.physics, 0)))
+        return failure();
     } else if (s.key == "clip_grad_norm") {
       if (failed(setNumber(train.clipGradNorm)))
         return failure();
@@ -211,7 +214,7 @@ LogicalResult MLIRGenImpl::genTrain(const TrainAST &ast) {
       return error(s.loc)
              << "unknown train setting '" << s.key
              << "' (expected batch, epochs, steps, optimizer, schedule, "
-                "clip_grad_norm, eval_every, seed, data)";
+                "clip_grad_norm, eval_every, physics, seed, data)";
     }
   }
   return success();

@@ -71,6 +71,48 @@ LogicalResult HyperOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// Telemetry ops
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyHyperOperand(Operation *op, Type type) {
+  auto ranked = cast<RankedTensorType>(type);
+  if (ranked.getRank() != 1 || ranked.getDimSize(0) != MYELIN_RT_HYPER_COUNT)
+    return op->emitOpError("hyper operand must be tensor<")
+           << static_cast<int64_t>(MYELIN_RT_HYPER_COUNT) << "xf32>, got "
+           << type;
+  return success();
+}
+
+LogicalResult LayerStatsOp::verify() {
+  if (failed(verifyHyperOperand(*this, getHyper().getType())))
+    return failure();
+  auto type = getResult().getType();
+  if (type.getRank() != 1 || type.getDimSize(0) != 4)
+    return emitOpError("result must be tensor<4xf32>, got ") << type;
+  if (getInput().getType().getRank() < 1)
+    return emitOpError("input must have rank >= 1");
+  StringRef kind = getActivation();
+  if (!llvm::is_contained({"relu", "sigmoid", "tanh", "gelu", "silu",
+                           "softmax", "none"},
+                          kind))
+    return emitOpError("unknown activation '")
+           << kind
+           << "' (expected relu, sigmoid, tanh, gelu, silu, softmax or none)";
+  return success();
+}
+
+LogicalResult NonFiniteFlagsOp::verify() {
+  if (failed(verifyHyperOperand(*this, getHyper().getType())))
+    return failure();
+  auto type = getResult().getType();
+  int64_t n = static_cast<int64_t>(getInputs().size());
+  if (type.getRank() != 1 || type.getDimSize(0) != n)
+    return emitOpError("result must be tensor<")
+           << n << "xf32> (one flag per input), got " << type;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // nn.matmul
 //===----------------------------------------------------------------------===//
 

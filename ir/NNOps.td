@@ -393,6 +393,52 @@ def NN_AdamUpdateOp : NN_Op<"adam_update", [Pure,
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Telemetry ops (introduced by nn-instrument-physics)
+//===----------------------------------------------------------------------===//
+
+def NN_LayerStatsOp : NN_Op<"layer_stats", [Pure]> {
+  let summary = "Statistics of one layer's activations, on sampled steps";
+  let description = [{
+    When the step's physics flag (hyper[9]) is non-zero: `[mean, std, dead,
+    saturated]` of `input` (std is the population standard deviation);
+    otherwise four zeros, and nothing is read. `dead` is the fraction of
+    units (entries of the last dimension) whose value is exactly 0 for every
+    row of the batch, for `activation = "relu"`; `saturated` is the fraction
+    of values with |x - 0.5| > 0.49 for "sigmoid" and |x| > 0.99 for "tanh".
+    Both are 0 for other activations.
+
+    ```mlir
+    %s = nn.layer_stats %h, %hyper {activation = "relu"} : tensor<32x16xf32>, tensor<16xf32> -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$hyper,
+                   StrAttr:$activation);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat =
+      "$input `,` $hyper attr-dict `:` type($input) `,` type($hyper) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def NN_NonFiniteFlagsOp : NN_Op<"nonfinite_flags", [Pure]> {
+  let summary = "Which values hold a NaN or infinity, on checked runs";
+  let description = [{
+    When the step's check flag (hyper[10]) is non-zero, entry i of the result
+    is 1 if `inputs[i]` has a NaN or infinite element and 0 otherwise; when it
+    is zero, all entries are 0 and no input is read. The test looks at the
+    exponent bits, so fast-math flags cannot fold it away.
+
+    ```mlir
+    %f = nn.nonfinite_flags(%a, %b), %hyper : (tensor<4x8xf32>, tensor<f32>), tensor<16xf32> -> tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<NN_FloatTensor>:$inputs, NN_FloatTensor:$hyper);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat =
+      "`(` $inputs `)` `,` $hyper attr-dict `:` `(` type($inputs) `)` `,` type($hyper) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 // Ops for transformer models (normalization, activations, softmax, masking,
 // dropout) live in their own file.
 include "ir/NNTransformerOps.td"

@@ -57,4 +57,32 @@ def LowerOptimizerPass : Pass<"nn-lower-optimizer", "::mlir::ModuleOp"> {
   ];
 }
 
+def InstrumentPhysicsPass : Pass<"nn-instrument-physics", "::mlir::ModuleOp"> {
+  let summary = "Insert training telemetry and NaN/Inf checks";
+  let description = [{
+    Runs after nn-lower-optimizer, for each model whose `nn.train` block has
+    `physics = N` (N > 0) or with `force` (myelinc --physics); other models
+    are left untouched, so their executables contain none of it.
+
+    - In `@<model>_train_step`: an `nn.layer_stats` of every named value of
+      the spec with rank >= 1 (its layers, e.g. `h1`, `blocks.0.fc`), right
+      after the op that defines it, each a result tagged `{nn.role =
+      "layer_stats", nn.target = "<layer>", nn.activation = "<kind>"}`; and
+      the sum of squares of every parameter's gradient (`{nn.role =
+      "grad_sq", nn.target = "<param>"}`; CSE merges it with the one the
+      global gradient norm already computes). The statistics are computed
+      only on steps whose hyper[9] is set, so unsampled steps pay a branch.
+    - In `@<model>_grad`: one `nn.nonfinite_flags` over every value of the
+      forward and backward pass, in execution order (`{nn.role =
+      "checks"}`), computed only when hyper[10] is set. The module attribute
+      `myelin.checks` maps flag i to its op, layer and spec location, and
+      `myelin.physics_every` holds the default sampling period.
+  }];
+  let dependentDialects = ["::myelin::nn::NNDialect"];
+  let options = [
+    Option<"force", "force", "bool", "false",
+           "Instrument every model, whatever its train block says">
+  ];
+}
+
 #endif // MYELIN_PASSES

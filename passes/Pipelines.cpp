@@ -3,7 +3,8 @@
 // Builds the pipeline myelinc runs. The IR contract at each phase boundary:
 //  - nn:       one `nn.model` function per model, returning loss,
 //              sample_loss, logits; only nn/arith/func ops.
-//  - nn-train: + `@<m>_grad` and `@<m>_train_step` (nn.entry = grad, train).
+//  - nn-train: + `@<m>_grad` and `@<m>_train_step` (nn.entry = grad, train);
+//              with physics, their telemetry and check results.
 //  - linalg:   entry functions take one memref per runtime buffer
 //              (module attribute myelin.buffers) and return nothing; no nn
 //              ops remain.
@@ -41,6 +42,7 @@ std::optional<myelin::Phase> myelin::parsePhase(StringRef name) {
 
 void myelin::buildTrainingPipeline(OpPassManager &pm, Phase stopAfter,
                                    StringRef optimizer, bool parallel,
+                                   bool physics,
                                    const PipelineHooks *hooks) {
   if (stopAfter == Phase::NN)
     return;
@@ -55,6 +57,11 @@ void myelin::buildTrainingPipeline(OpPassManager &pm, Phase stopAfter,
   LowerOptimizerPassOptions optimizerOptions;
   optimizerOptions.optimizer = optimizer.str();
   pm.addPass(createLowerOptimizerPass(optimizerOptions));
+  // Telemetry and NaN checks go in before CSE, which merges their
+  // declarations and gradient norms with the step's own.
+  InstrumentPhysicsPassOptions physicsOptions;
+  physicsOptions.force = physics;
+  pm.addPass(createInstrumentPhysicsPass(physicsOptions));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (stopAfter == Phase::NNTrain)
@@ -139,7 +146,7 @@ void myelin::buildTrainingPipeline(OpPassManager &pm,
   std::optional<Phase> phase = parsePhase(options.stopAfter);
   // An unknown phase name is rejected by the registration's validation.
   buildTrainingPipeline(pm, phase.value_or(Phase::LLVMDialect),
-                        options.optimizer, options.threads);
+                        options.optimizer, options.threads, options.physics);
 }
 
 void myelin::registerTrainingPipeline() {

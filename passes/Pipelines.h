@@ -40,13 +40,21 @@ struct PipelineOptions : public mlir::PassPipelineOptions<PipelineOptions> {
   Option<bool> threads{*this, "threads",
                        llvm::cl::desc("Run big kernels on all cores (OpenMP)"),
                        llvm::cl::init(true)};
+  Option<bool> physics{
+      *this, "physics",
+      llvm::cl::desc("Instrument every model with telemetry and NaN checks "
+                     "(nn-instrument-physics force)"),
+      llvm::cl::init(false)};
 };
 
 /// Adds the passes from the frontend's output up to `stopAfter`.
-/// `parallel` runs big kernels on all cores (OpenMP). `hooks`, if given,
-/// inserts extra passes at stage boundaries.
+/// `parallel` runs big kernels on all cores (OpenMP). `physics` instruments
+/// every model (nn-instrument-physics); without it, only models whose train
+/// block sets `physics` are. `hooks`, if given, inserts extra passes at stage
+/// boundaries.
 void buildTrainingPipeline(mlir::OpPassManager &pm, Phase stopAfter,
                            llvm::StringRef optimizer = "", bool parallel = true,
+                           bool physics = false,
                            const PipelineHooks *hooks = nullptr);
 /// The kernel half of the pipeline, from the `linalg` phase on: bufferizes
 /// the bodies of functions that take memrefs, lowers to loops (OpenMP when

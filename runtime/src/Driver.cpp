@@ -15,6 +15,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -69,6 +70,33 @@ static std::string loadData(RunContext &ctx, bool needTest) {
     return "";
   return loadIdxSplit(source, "t10k", ctx.info.featureDim, ctx.info.numClasses,
                       m->data_scale, ctx.test);
+}
+
+/// MLPs: moves the last `fraction` of the training samples into `val`.
+static std::string splitValidation(Dataset &train, double fraction,
+                                   Dataset &val) {
+  int64_t n = static_cast<int64_t>(std::llround(train.count * fraction));
+  if (n < 1 || n >= train.count)
+    return "--val-fraction " + formatString("%g", fraction) + " of " +
+           std::to_string(train.count) + " training samples leaves " +
+           (n < 1 ? "no validation samples" : "no training samples");
+  int64_t keep = train.count - n;
+  val.count = n;
+  val.dim = train.dim;
+  val.scale = train.scale;
+  if (!train.bytes.empty()) {
+    val.bytes.assign(train.bytes.begin() + keep * train.dim, train.bytes.end());
+    train.bytes.resize(keep * train.dim);
+  }
+  if (!train.floats.empty()) {
+    val.floats.assign(train.floats.begin() + keep * train.dim,
+                      train.floats.end());
+    train.floats.resize(keep * train.dim);
+  }
+  val.labels.assign(train.labels.begin() + keep, train.labels.end());
+  train.labels.resize(keep);
+  train.count = keep;
+  return "";
 }
 
 /// Language models: loads the bytes of --data or the spec's data_file.
@@ -137,7 +165,7 @@ static std::string restoreState(RunContext &ctx, Metadata &meta) {
 /// Everything after flag parsing; returns an error for exit status 1.
 static std::string run(const myelin_rt_model_desc *model, const Options &opts,
                        std::ostream &out, std::ostream &err, bool errIsTty,
-                       bool &gradCheckPassed) {
+                       bool &gradCheckPassed, bool &fault) {
   ModelInfo info;
   if (std::string e = analyzeModel(model, info); !e.empty())
     return "invalid model descriptor: " + e;
@@ -197,9 +225,29 @@ static std::string run(const myelin_rt_model_desc *model, const Options &opts,
              !e.empty()) {
     return e;
   }
+  if (!info.tokens && !ctx.batches.isOpen() && !opts.gradcheck &&
+      (opts.earlyStop > 0 || opts.valFraction > 0))
+    if (std::string e = splitValidation(
+            ctx.train,
+            opts.valFraction > 0 ? opts.valFraction : kDefaultMlpValFraction,
+            ctx.val);
+        !e.empty())
+      return e;
   if (opts.gradcheck)
     return runGradCheck(ctx, gradCheckPassed);
-  return info.tokens ? runLmTraining(ctx) : runTraining(ctx);
+  ctx.physics.configure(info, opts.physicsEvery);
+  if (opts.earlyStop > 0) {
+    ctx.earlyStop.patience = opts.earlyStop;
+    ctx.earlyStop.bestPath = bestCheckpointPath(
+        !ctx.savePath.empty() ? ctx.savePath : opts.defaultCheckpoint);
+    if (std::string e = checkWritable(ctx.earlyStop.bestPath,
+                                      "best checkpoint");
+        !e.empty())
+      return e;
+  }
+  std::string result = info.tokens ? runLmTraining(ctx) : runTraining(ctx);
+  fault = ctx.fault;
+  return result;
 }
 
 int runMain(int argc, char **argv, const myelin_rt_model_desc *model,
@@ -221,9 +269,9 @@ int runMain(int argc, char **argv, const myelin_rt_model_desc *model,
     out << usageText(prog, model) << std::flush;
     return ExitOk;
   }
-  bool gradCheckPassed = true;
+  bool gradCheckPassed = true, fault = false;
   try {
-    e = run(model, opts, out, err, errIsTty, gradCheckPassed);
+    e = run(model, opts, out, err, errIsTty, gradCheckPassed, fault);
   } catch (const std::bad_alloc &) {
     e = "out of memory";
   } catch (const std::exception &ex) {
@@ -231,7 +279,7 @@ int runMain(int argc, char **argv, const myelin_rt_model_desc *model,
   }
   if (!e.empty()) {
     err << prog << ": error: " << e << '\n' << std::flush;
-    return ExitFailure;
+    return fault ? ExitFault : ExitFailure;
   }
   return gradCheckPassed ? ExitOk : ExitFailure;
 }

@@ -15,7 +15,8 @@
 namespace myelin::rt {
 
 /// Exit statuses of a training executable.
-enum ExitCode { ExitOk = 0, ExitFailure = 1, ExitUsage = 2 };
+/// ExitFault: training stopped on a non-finite loss or gradient.
+enum ExitCode { ExitOk = 0, ExitFailure = 1, ExitUsage = 2, ExitFault = 3 };
 
 /// Runs a training executable: summary lines and --help go to `out`,
 /// progress and "<prog>: error: ..." messages to `err`. `errIsTty` selects

@@ -212,6 +212,11 @@ struct LmLoop {
       if (std::string err = ctx.log.logEval("val", t, -1, r.loss, r.accuracy);
           !err.empty())
         return err;
+      if (std::string err =
+              ctx.earlyStop.update(r.loss, t, ctx.info, ctx.buffers, ctx.log,
+                                   resumeMetadata(ctx, data));
+          !err.empty())
+        return err;
     }
     progress.clear();
     ctx.out << line << '\n' << std::flush;
@@ -261,6 +266,8 @@ std::string runLmTraining(RunContext &ctx) {
         evalWindowStarts(valSize, info.context, windows, ctx.seed);
   }
 
+  if (std::string err = startRun(ctx); !err.empty())
+    return err;
   int64_t tokensPerStep = info.batch * info.context;
   progress.startSteps(first, last, S, tokensPerStep);
   Clock::time_point runStart = Clock::now();
@@ -278,20 +285,26 @@ std::string runLmTraining(RunContext &ctx) {
     StepOutcome step;
     if (std::string err = runTrainStep(ctx, t, -1, lr, step); !err.empty())
       return err;
-    if (!std::isfinite(step.loss)) {
+    if (!std::isfinite(step.loss) ||
+        (info.gradNorm >= 0 && !std::isfinite(step.gradNorm))) {
       progress.clear();
-      return formatString("non-finite training loss (%g) at step %lld of "
-                          "%lld (lr %g); try a smaller --lr or "
-                          "--clip-grad-norm",
-                          static_cast<double>(step.loss), (long long)t,
+      return reportNonFinite(ctx, t, lr, step) +
+             formatString(" [step %lld of %lld, lr %g]", (long long)t,
                           (long long)S, static_cast<double>(lr));
     }
     loop.lossSum += step.loss;
     ++loop.lossCount;
+    if (ctx.physics.sampled(t))
+      progress.setHealth(ctx.physics.health());
     progress.stepTo(t, step.loss);
-    if (t % evalEvery == 0 || t == last)
+    if (t % evalEvery == 0 || t == last) {
       if (std::string err = loop.report(t); !err.empty())
         return err;
+      if (ctx.earlyStop.stopped) {
+        last = t;
+        break;
+      }
+    }
   }
   progress.clear();
   double seconds =
@@ -304,7 +317,12 @@ std::string runLmTraining(RunContext &ctx) {
   if (!ctx.savePath.empty())
     ctx.out << "saved " << ctx.savePath << " (step " << last << ")\n";
   ctx.out << std::flush;
-  return "";
+  if (ctx.earlyStop.stopped) {
+    if (std::string err = finishEarlyStop(ctx, last); !err.empty())
+      return err;
+    return ctx.log.logEnd(last, "early_stop");
+  }
+  return ctx.log.logEnd(last, last < S ? "stop_after" : "done");
 }
 
 } // namespace myelin::rt

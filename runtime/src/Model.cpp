@@ -39,10 +39,12 @@ std::string formatShape(const myelin_rt_buffer_desc &b) {
 }
 
 static const char *roleName(int32_t role) {
-  static const char *names[] = {"INPUT",       "LABEL",    "PARAM", "GRAD",
-                                "OPT_STATE",   "HYPER",    "LOSS",  "LOGITS",
-                                "SAMPLE_LOSS", "GRAD_NORM"};
-  if (role >= 0 && role <= MYELIN_RT_ROLE_GRAD_NORM)
+  static const char *names[] = {"INPUT",       "LABEL",       "PARAM",
+                                "GRAD",        "OPT_STATE",   "HYPER",
+                                "LOSS",        "LOGITS",      "SAMPLE_LOSS",
+                                "GRAD_NORM",   "LAYER_STATS", "GRAD_SQ",
+                                "CHECKS"};
+  if (role >= 0 && role <= MYELIN_RT_ROLE_CHECKS)
     return names[role];
   return "?";
 }
@@ -54,7 +56,7 @@ static std::string checkBuffer(const myelin_rt_buffer_desc &b, int index,
       "buffer #" + std::to_string(index) + " " + describeBuffer(b) + ": ";
   if (!b.name || !*b.name)
     return what + "has no name";
-  if (b.role < 0 || b.role > MYELIN_RT_ROLE_GRAD_NORM)
+  if (b.role < 0 || b.role > MYELIN_RT_ROLE_CHECKS)
     return what + "unknown role " + std::to_string(b.role);
   if (b.dtype != MYELIN_RT_F32 && b.dtype != MYELIN_RT_I32)
     return what + "unknown dtype " + std::to_string(b.dtype);
@@ -71,8 +73,9 @@ static std::string checkBuffer(const myelin_rt_buffer_desc &b, int index,
       return what + "shape " + formatShape(b) + " is too large";
     numel *= b.shape[d];
   }
-  bool needsRelated =
-      b.role == MYELIN_RT_ROLE_GRAD || b.role == MYELIN_RT_ROLE_OPT_STATE;
+  bool needsRelated = b.role == MYELIN_RT_ROLE_GRAD ||
+                      b.role == MYELIN_RT_ROLE_OPT_STATE ||
+                      b.role == MYELIN_RT_ROLE_GRAD_SQ;
   if (needsRelated && (b.related < 0 || b.related >= numBuffers))
     return what + std::string(roleName(b.role)) + " buffer has related " +
            std::to_string(b.related) + ", expected a buffer index in [0, " +
@@ -239,6 +242,43 @@ static std::string checkTrainBlock(const myelin_rt_model_desc *m,
   return "";
 }
 
+/// ABI 4: the layer and check tables and their buffers.
+static std::string checkPhysics(const myelin_rt_model_desc *m,
+                                ModelInfo &info) {
+  if (m->physics_every < 0)
+    return "physics_every is " + std::to_string(m->physics_every) +
+           ", expected >= 0";
+  if (m->num_layers < 0 || (m->num_layers > 0 && !m->layers))
+    return "the layer table has " + std::to_string(m->num_layers) +
+           " entries but no data";
+  for (int i = 0; i < m->num_layers; ++i) {
+    const myelin_rt_layer_desc &l = m->layers[i];
+    std::string what = "layer #" + std::to_string(i) + " '" +
+                       (l.name ? l.name : "<unnamed>") + "': ";
+    if (!l.name || !*l.name || !l.activation || !l.loc)
+      return what + "lacks a name, activation or location";
+    if (l.stats < 0 || l.stats >= m->num_buffers ||
+        m->buffers[l.stats].role != MYELIN_RT_ROLE_LAYER_STATS)
+      return what + "stats index " + std::to_string(l.stats) +
+             " is not a LAYER_STATS buffer";
+  }
+  int checks = -1;
+  if (std::string e = findUnique(m, MYELIN_RT_ROLE_CHECKS, checks);
+      !e.empty() && checks >= 0)
+    return e;
+  int expected = checks >= 0 ? static_cast<int>(info.numel[checks]) : 0;
+  if (m->num_checks != expected || (m->num_checks > 0 && !m->checks))
+    return "the check table has " + std::to_string(m->num_checks) +
+           " entries, but the CHECKS buffer holds " + std::to_string(expected);
+  for (int i = 0; i < m->num_checks; ++i)
+    if (!m->checks[i].op || !m->checks[i].layer || !m->checks[i].loc)
+      return "check #" + std::to_string(i) + " lacks an op, layer or location";
+  if (checks >= 0 && !m->grad_step)
+    return "the model has checks but no grad_step kernel";
+  info.checks = checks;
+  return "";
+}
+
 std::string analyzeModel(const myelin_rt_model_desc *m, ModelInfo &info) {
   info = ModelInfo();
   if (!m)
@@ -255,6 +295,7 @@ std::string analyzeModel(const myelin_rt_model_desc *m, ModelInfo &info) {
   int n = m->num_buffers;
   info.numel.resize(n);
   info.gradOf.assign(n, -1);
+  info.gradSqOf.assign(n, -1);
   std::set<std::string> names;
   for (int i = 0; i < n; ++i) {
     const myelin_rt_buffer_desc &b = m->buffers[i];
@@ -275,6 +316,21 @@ std::string analyzeModel(const myelin_rt_model_desc *m, ModelInfo &info) {
     }
     if (b.role == MYELIN_RT_ROLE_OPT_STATE)
       info.stateBuffers.push_back(i);
+    if (b.role == MYELIN_RT_ROLE_GRAD_SQ) {
+      const myelin_rt_buffer_desc &p = m->buffers[b.related];
+      if (p.role != MYELIN_RT_ROLE_PARAM)
+        return "GRAD_SQ buffer " + describeBuffer(b) + " refers to buffer " +
+               describeBuffer(p) + ", which is not a PARAM";
+      if (b.dtype != MYELIN_RT_F32 || info.numel[i] != 1)
+        return "GRAD_SQ buffer " + describeBuffer(b) + " is " +
+               formatShape(b) + ", expected an f32 scalar";
+      info.gradSqOf[b.related] = i;
+      continue;
+    }
+    if (b.role == MYELIN_RT_ROLE_LAYER_STATS &&
+        (b.dtype != MYELIN_RT_F32 || info.numel[i] != 4))
+      return "LAYER_STATS buffer " + describeBuffer(b) + " is " +
+             formatShape(b) + ", expected f32 [4]";
     if (b.role != MYELIN_RT_ROLE_GRAD && b.role != MYELIN_RT_ROLE_OPT_STATE)
       continue;
     const myelin_rt_buffer_desc &p = m->buffers[b.related];
@@ -306,6 +362,8 @@ std::string analyzeModel(const myelin_rt_model_desc *m, ModelInfo &info) {
   // GRAD_NORM is optional: "no GRAD_NORM buffer" is fine, two are not.
   if (std::string e = findUnique(m, MYELIN_RT_ROLE_GRAD_NORM, info.gradNorm);
       !e.empty() && info.gradNorm >= 0)
+    return e;
+  if (std::string e = checkPhysics(m, info); !e.empty())
     return e;
   if (std::string e = checkRoleShapes(m, info); !e.empty())
     return e;

@@ -42,6 +42,10 @@ struct ModelInfo {
   std::vector<int> gradOf;
   /// Buffer indices of PARAM and OPT_STATE buffers (checkpoint contents).
   std::vector<int> stateBuffers;
+  /// ABI 4 (myelinc --physics): for every buffer index, the GRAD_SQ buffer
+  /// of that PARAM, or -1; the CHECKS buffer, or -1.
+  std::vector<int> gradSqOf;
+  int checks = -1;
 
   const myelin_rt_buffer_desc &buffer(int i) const { return desc->buffers[i]; }
 };

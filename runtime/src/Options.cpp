@@ -183,6 +183,19 @@ std::string parseOptions(int argc, char **argv, Options &o) {
       {"--temperature", true,
        [&](V f, V v) { return parseReal(f, v, 0.0, true, o.temperature); }},
       {"--top-k", true, [&](V f, V v) { return parseInt(f, v, 1, o.topK); }},
+      {"--physics-every", true,
+       [&](V f, V v) { return parseInt(f, v, 0, o.physicsEvery); }},
+      {"--early-stop", true,
+       [&](V f, V v) { return parseInt(f, v, 1, o.earlyStop); }},
+      {"--val-fraction", true,
+       [&](V f, V v) {
+         if (std::string e = parseReal(f, v, 0.0, false, o.valFraction);
+             !e.empty())
+           return e;
+         if (o.valFraction >= 1.0)
+           return invalid(f, v, "a number in (0, 1)");
+         return std::string();
+       }},
   };
 
   for (int i = 1; i < argc; ++i) {
@@ -248,6 +261,7 @@ std::string checkOptionsForModel(const Options &o,
         {o.noSave, "--no-save"},
         {o.stopAfter > 0, "--stop-after"},
         {o.evalEvery > 0, "--eval-every"},
+        {o.earlyStop > 0, "--early-stop"},
         {!o.data.empty(), "--data"}};
     for (const auto &[given, flag] : training)
       if (given)
@@ -269,6 +283,14 @@ std::string checkOptionsForModel(const Options &o,
                "' is not one" +
                (o.resume ? " (continue with --load FILE)" : "");
   }
+  if (lm && o.valFraction > 0)
+    return "--val-fraction is for MLPs; a language model's validation split "
+           "is its spec's tokens(val=...)";
+  if (o.earlyStop > 0 && o.noEval)
+    return conflict("--early-stop", "--no-eval");
+  if (o.earlyStop > 0 && !o.dataBatches.empty())
+    return "--early-stop needs validation data, which --data-batches runs "
+           "do not have";
   if (lm && o.epochs > 0)
     return "--epochs does not apply to language models, which train on "
            "random windows: use --steps N";

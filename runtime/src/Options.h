@@ -60,6 +60,10 @@ struct Options {
   int64_t sampleTokens = -1;  ///< --tokens N (>= 1); -1: 200
   double temperature = -1.0;  ///< --temperature X (>= 0); -1: 1
   int64_t topK = -1;          ///< --top-k K (>= 1); -1: off
+  // Network physics and fault handling (ABI 4).
+  int64_t physicsEvery = -1; ///< --physics-every N (>= 0, 0 = off); -1: spec
+  int64_t earlyStop = -1;    ///< --early-stop PATIENCE (>= 1); -1: off
+  double valFraction = -1.0; ///< --val-fraction X in (0, 1); -1: default
   /// "<argv[0]>.safetensors": where language models checkpoint by default
   /// (set by the driver, not a flag).
   std::string defaultCheckpoint;
@@ -68,6 +72,9 @@ struct Options {
 /// Defaults of the flags above.
 constexpr int64_t kDefaultEvalBatches = 64;
 constexpr int64_t kDefaultSampleTokens = 200;
+/// MLPs: the share of the training set held out for validation when
+/// --early-stop is given without --val-fraction.
+constexpr double kDefaultMlpValFraction = 0.1;
 
 /// Parses argv[1..argc) into `opts`. Returns "" on success or an error such
 /// as "invalid value 'abc' for --lr: expected a number".

@@ -78,6 +78,8 @@ std::string Progress::statusLine(int64_t runStep, int64_t epoch,
     line += formatString("  acc %.4f", lastAccuracy);
   line += formatString("  %.0f samples/s  eta %s", rate,
                        formatDuration(eta).c_str());
+  if (!health.empty())
+    line += "  " + health;
   return line;
 }
 
@@ -142,6 +144,8 @@ std::string Progress::stepsLine(int64_t t) const {
     line += formatString("  val loss %.4f", lastValLoss);
   line += formatString("  %.0f tokens/s  eta %s", rate,
                        formatDuration(eta).c_str());
+  if (!health.empty())
+    line += "  " + health;
   return line;
 }
 
@@ -244,6 +248,34 @@ std::string JsonLog::logGradCheck(const std::string &param, double maxRelErr,
                    "\"entries\":%lld,\"ok\":%s}",
                    jsonQuote(param).c_str(), jsonNumber(maxRelErr).c_str(),
                    (long long)entries, ok ? "true" : "false"));
+}
+
+std::string JsonLog::logFault(int64_t step, const std::string &what,
+                              const std::string &op, const std::string &layer,
+                              const std::string &loc,
+                              const std::string &message) {
+  return writeLine(formatString(
+      "{\"type\":\"fault\",\"step\":%lld,\"kind\":\"non-finite\",\"what\":%s,"
+      "\"op\":%s,\"layer\":%s,\"loc\":%s,\"message\":%s}",
+      (long long)step, jsonQuote(what).c_str(), jsonQuote(op).c_str(),
+      jsonQuote(layer).c_str(), jsonQuote(loc).c_str(),
+      jsonQuote(message).c_str()));
+}
+
+std::string JsonLog::logEarlyStop(int64_t step, int64_t bestStep,
+                                  double bestLoss, int64_t patience,
+                                  const std::string &best) {
+  return writeLine(formatString(
+      "{\"type\":\"early_stop\",\"step\":%lld,\"best_step\":%lld,"
+      "\"best_val_loss\":%s,\"patience\":%lld,\"best_checkpoint\":%s}",
+      (long long)step, (long long)bestStep, jsonNumber(bestLoss).c_str(),
+      (long long)patience, jsonQuote(best).c_str()));
+}
+
+std::string JsonLog::logEnd(int64_t step, const char *reason) {
+  return writeLine(formatString("{\"type\":\"end\",\"step\":%lld,"
+                                "\"reason\":%s}",
+                                (long long)step, jsonQuote(reason).c_str()));
 }
 
 } // namespace myelin::rt

@@ -56,6 +56,8 @@ public:
     lastAccuracy = accuracy;
     hasAccuracy = true;
   }
+  /// The physics health summary shown at the end of the line ("" = none).
+  void setHealth(const std::string &summary) { health = summary; }
   /// Erases the live line so other output starts on a clean line.
   void clear();
 
@@ -82,6 +84,7 @@ private:
   int64_t firstStep = 0, lastStep = 0, runTotal = 0, tokensPerStep = 0;
   double lastValLoss = 0.0;
   bool hasValLoss = false;
+  std::string health;
 };
 
 /// The --log file: one JSON object per line, flushed after each line.
@@ -110,6 +113,20 @@ public:
   /// {"type":"gradcheck","param":..,"max_rel_err":..,"entries":..,"ok":..}
   std::string logGradCheck(const std::string &param, double maxRelErr,
                            int64_t entries, bool ok);
+
+  /// {"type":"fault","step":..,"kind":"non-finite","what":..,"op":..,
+  /// "layer":..,"loc":..,"message":..}
+  std::string logFault(int64_t step, const std::string &what,
+                       const std::string &op, const std::string &layer,
+                       const std::string &loc, const std::string &message);
+  /// {"type":"early_stop","step":..,"best_step":..,"best_val_loss":..,
+  /// "patience":..,"best_checkpoint":..}
+  std::string logEarlyStop(int64_t step, int64_t bestStep, double bestLoss,
+                           int64_t patience, const std::string &best);
+  /// {"type":"end","step":..,"reason":..}
+  std::string logEnd(int64_t step, const char *reason);
+  /// Writes one prepared JSON object as a line and flushes.
+  std::string writeRecord(const std::string &line) { return writeLine(line); }
 
 private:
   std::string writeLine(const std::string &line);

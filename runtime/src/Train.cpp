@@ -107,6 +107,7 @@ std::string runTrainStep(RunContext &ctx, int64_t t, int64_t epoch, float lr,
                          StepOutcome &outcome) {
   const ModelInfo &info = ctx.info;
   fillHyper(info, ctx.buffers, lr, t, ctx.clipNorm);
+  ctx.physics.beforeStep(ctx.buffers, t);
   Clock::time_point before = Clock::now();
   info.desc->train_step(ctx.buffers.data());
   outcome.ms =
@@ -114,8 +115,39 @@ std::string runTrainStep(RunContext &ctx, int64_t t, int64_t epoch, float lr,
   outcome.loss = ctx.buffers.f32(info.loss)[0];
   if (info.gradNorm >= 0)
     outcome.gradNorm = ctx.buffers.f32(info.gradNorm)[0];
-  return ctx.log.logStep(t, epoch, outcome.loss, lr, outcome.ms,
-                         info.gradNorm >= 0 ? &outcome.gradNorm : nullptr);
+  const float *gradNorm = info.gradNorm >= 0 ? &outcome.gradNorm : nullptr;
+  if (std::string err =
+          ctx.log.logStep(t, epoch, outcome.loss, lr, outcome.ms, gradNorm);
+      !err.empty())
+    return err;
+  return ctx.physics.afterStep(ctx.buffers, ctx.log, t, gradNorm);
+}
+
+std::string reportNonFinite(RunContext &ctx, int64_t t, float lr,
+                            const StepOutcome &step) {
+  const ModelInfo &info = ctx.info;
+  bool lossBad = !std::isfinite(step.loss);
+  const char *what = lossBad ? "loss" : "gradient";
+  std::string op, layer, loc;
+  std::string where = ctx.physics.locate(
+      ctx.buffers, [&] { fillHyper(info, ctx.buffers, lr, t, ctx.clipNorm); },
+      op, layer, loc);
+  std::string message = formatString(
+      "non-finite %s (%g) at step %lld: ", lossBad ? "loss" : "gradient norm",
+      static_cast<double>(lossBad ? step.loss : step.gradNorm), (long long)t);
+  message += where;
+  ctx.fault = true;
+  if (std::string e = ctx.log.logFault(t, what, op, layer, loc, message);
+      !e.empty())
+    return e;
+  if (std::string e = ctx.log.logEnd(t, "fault"); !e.empty())
+    return e;
+  message += ctx.savePath.empty()
+                 ? "; no checkpoint written"
+                 : "; the last checkpoint " + ctx.savePath + " is kept";
+  if (lossBad)
+    message += " (try a smaller --lr or --clip-grad-norm)";
+  return message;
 }
 
 std::string fillFirstBatch(RunContext &ctx) {
@@ -163,6 +195,19 @@ std::string summarize(RunContext &ctx, Progress &progress, LoopState &s) {
                    s.lossCount ? s.lossSum / s.lossCount : 0.0);
   s.lossSum = 0.0;
   s.lossCount = 0;
+  if (s.eval && ctx.val.count > 0) {
+    EvalResult r = evaluate(ctx.info, ctx.buffers, ctx.val);
+    line += formatString("  val loss %.4f  val accuracy %.4f", r.loss,
+                         r.accuracy);
+    if (std::string err =
+            ctx.log.logEval("val", s.t, s.epoch, r.loss, r.accuracy);
+        !err.empty())
+      return err;
+    if (std::string err = ctx.earlyStop.update(r.loss, s.t, ctx.info,
+                                               ctx.buffers, ctx.log);
+        !err.empty())
+      return err;
+  }
   if (s.eval) {
     EvalResult r = evaluate(ctx.info, ctx.buffers, ctx.test);
     line += formatString("  test loss %.4f  test accuracy %.4f", r.loss,
@@ -179,6 +224,25 @@ std::string summarize(RunContext &ctx, Progress &progress, LoopState &s) {
 }
 
 } // namespace
+
+std::string finishEarlyStop(RunContext &ctx, int64_t t) {
+  const EarlyStop &e = ctx.earlyStop;
+  ctx.out << formatString("early stop at step %lld: the validation loss has "
+                          "not improved for %lld evaluations; best %.4f at "
+                          "step %lld, saved to %s",
+                          (long long)t, (long long)e.patience, e.bestLoss,
+                          (long long)e.bestStep, e.bestPath.c_str())
+          << '\n'
+          << std::flush;
+  return ctx.log.logEarlyStop(t, e.bestStep, e.bestLoss, e.patience,
+                              e.bestPath);
+}
+
+std::string startRun(RunContext &ctx) {
+  if (!ctx.log.isOpen())
+    return "";
+  return ctx.log.writeRecord(ctx.physics.runRecord(ctx.info));
+}
 
 Progress::Style progressStyle(const RunContext &ctx) {
   if (ctx.opts.quiet || ctx.opts.progress == ProgressMode::Never)
@@ -224,13 +288,17 @@ std::string runTraining(RunContext &ctx) {
   s.epochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch;
   s.eval = !ctx.opts.noEval && !fixture;
 
+  if (std::string err = startRun(ctx); !err.empty())
+    return err;
   Progress progress(progressStyle(ctx), ctx.err);
   progress.start(totalSteps, stepsPerEpoch, s.epochs, batch);
 
   Rng shuffle(ctx.seed, RngStream::Shuffle);
   int64_t runStep = 0;
   Clock::time_point runStart = Clock::now();
-  for (s.epoch = 1; s.epoch <= s.epochs; ++s.epoch) {
+  const char *endReason = "done";
+  for (s.epoch = 1; s.epoch <= s.epochs && !ctx.earlyStop.stopped;
+       ++s.epoch) {
     std::vector<int64_t> order;
     if (!fixture)
       order = shuffledOrder(ctx.train.count, shuffle);
@@ -249,22 +317,26 @@ std::string runTraining(RunContext &ctx) {
       if (std::string err = runTrainStep(ctx, s.t, s.epoch, lr, step);
           !err.empty())
         return err;
-      if (!std::isfinite(step.loss)) {
+      if (!std::isfinite(step.loss) ||
+          (info.gradNorm >= 0 && !std::isfinite(step.gradNorm))) {
         progress.clear();
-        return formatString("non-finite training loss (%g) at step %lld "
-                            "(epoch %lld, batch %lld of %lld); try a "
-                            "smaller --lr",
-                            static_cast<double>(step.loss), (long long)s.t,
+        return reportNonFinite(ctx, s.t, lr, step) +
+               formatString(" [epoch %lld, batch %lld of %lld]",
                             (long long)s.epoch, (long long)k + 1,
                             (long long)stepsPerEpoch);
       }
       s.lossSum += step.loss;
       ++s.lossCount;
+      if (ctx.physics.sampled(s.t))
+        progress.setHealth(ctx.physics.health());
       progress.step(runStep, s.epoch, k + 1, step.loss);
       bool epochEnd = k + 1 == stepsPerEpoch || runStep == totalSteps;
-      if (evalEvery > 0 && s.eval && !epochEnd && runStep % evalEvery == 0)
+      if (evalEvery > 0 && s.eval && !epochEnd && runStep % evalEvery == 0) {
         if (std::string err = summarize(ctx, progress, s); !err.empty())
           return err;
+        if (ctx.earlyStop.stopped)
+          break;
+      }
     }
     if (std::string err = summarize(ctx, progress, s); !err.empty())
       return err;
@@ -281,12 +353,17 @@ std::string runTraining(RunContext &ctx) {
   progress.clear();
   double seconds =
       std::chrono::duration<double>(Clock::now() - runStart).count();
+  if (ctx.earlyStop.stopped) {
+    endReason = "early_stop";
+    if (std::string err = finishEarlyStop(ctx, s.t); !err.empty())
+      return err;
+  }
   ctx.out << formatString("trained %lld steps in %.2f s (%.0f samples/s)",
                           (long long)runStep, seconds,
                           seconds > 0 ? runStep * batch / seconds : 0.0)
           << '\n'
           << std::flush;
-  return "";
+  return ctx.log.logEnd(s.t, endReason);
 }
 
 } // namespace myelin::rt

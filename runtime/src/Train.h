@@ -17,6 +17,7 @@
 #include "runtime/src/Data.h"
 #include "runtime/src/Model.h"
 #include "runtime/src/Options.h"
+#include "runtime/src/Physics.h"
 #include "runtime/src/Progress.h"
 #include "runtime/src/Rng.h"
 #include "runtime/src/Schedule.h"
@@ -46,9 +47,15 @@ struct RunContext {
   /// --resume: the Data stream state to continue from (empty: fresh).
   std::string dataState;
   Dataset train, test; ///< MLPs
+  Dataset val;         ///< MLPs: held out of train by --val-fraction /
+                       ///< --early-stop (count 0: none)
   TokenData tokens;    ///< language models, unless --data-batches
   BatchFile batches;   ///< --data-batches
   JsonLog log;
+  Physics physics;     ///< telemetry and NaN localization (ABI 4)
+  EarlyStop earlyStop; ///< --early-stop
+  /// Set when training stopped on a non-finite loss or gradient (exit 3).
+  bool fault = false;
   std::ostream &out; ///< summary lines, generated text
   std::ostream &err; ///< progress, warnings
   bool errIsTty = false;
@@ -104,6 +111,20 @@ struct StepOutcome {
 /// `epoch` < 0). Returns a log error, or "".
 std::string runTrainStep(RunContext &ctx, int64_t t, int64_t epoch, float lr,
                          StepOutcome &outcome);
+
+/// After a step whose loss or gradient norm is not finite: locates the op
+/// (Physics::locate), writes the "fault" and "end" records, sets ctx.fault
+/// and returns the error message. The parameters are those the step started
+/// from if they could be restored; no checkpoint is written.
+std::string reportNonFinite(RunContext &ctx, int64_t t, float lr,
+                            const StepOutcome &step);
+
+/// Writes the "run" header record (if logging).
+std::string startRun(RunContext &ctx);
+
+/// After --early-stop ended the run at step `t`: prints the summary line and
+/// writes the "early_stop" record.
+std::string finishEarlyStop(RunContext &ctx, int64_t t);
 
 /// The progress display per --progress/--quiet and whether stderr is a tty.
 Progress::Style progressStyle(const RunContext &ctx);

@@ -91,6 +91,26 @@ std::string usageText(const std::string &prog,
          "                         every 10% of an epoch or run), always, "
          "never\n"
          "  --quiet                no progress output (summary still printed)\n"
+         "  --physics-every N      with a model compiled with myelinc --physics: "
+         "log\n"
+         "                         activation and gradient statistics every N "
+         "steps\n"
+         "                         (JSON \"physics\" records; 0 = off; "
+         "default: the\n"
+         "                         spec's physics setting, else 10)\n"
+         "\n"
+         "early stopping:\n"
+         "  --early-stop P         stop when the validation loss has not "
+         "improved\n"
+         "                         for P evaluations; the best parameters go to\n"
+         "                         <checkpoint>.best.safetensors, the latest "
+         "to the\n"
+         "                         checkpoint\n"
+         "  --val-fraction X       MLPs: hold out the last fraction X of the "
+         "training\n"
+         "                         set for validation (default 0.1 with "
+         "--early-stop;\n"
+         "                         the test set is never used for it)\n"
          "\n"
          "checkpoints (safetensors):\n"
          "  --save FILE            checkpoint after every epoch (language "
@@ -129,7 +149,9 @@ std::string usageText(const std::string &prog,
          "  --help                 show this help\n"
          "\n"
          "exit status: 0 success, 1 runtime error or failed gradcheck, 2 bad "
-         "flags\n";
+         "flags,\n"
+         "             3 non-finite loss or gradient (the last checkpoint is "
+         "kept)\n";
 }
 
 } // namespace myelin::rt

@@ -17,6 +17,7 @@
 #include "frontend/MLIRGen.h"
 #include "frontend/Parser.h"
 #include "ir/NNOps.h"
+#include "passes/Passes.h"
 #include "passes/Pipelines.h"
 #include "tools/Registration.h"
 
@@ -79,6 +80,18 @@ static cl::opt<std::string> clOptimizer(
 static cl::opt<bool> clThreads(
     "parallel", cl::desc("Run big kernels on all cores with OpenMP"),
     cl::init(true), cl::cat(clCategory));
+static cl::opt<bool> clPhysics(
+    "physics",
+    cl::desc("Instrument the train step with network telemetry (activation "
+             "and gradient statistics every N steps, --physics-every) and "
+             "grad_step with NaN/Inf checks (nn-instrument-physics); the "
+             "spec's `physics = N` train setting does the same"),
+    cl::init(false), cl::cat(clCategory));
+static cl::opt<bool> clCheckGradients(
+    "check-gradients",
+    cl::desc("List every op the loss depends on that has no gradient rule, "
+             "with its spec location and layer, and exit (1 if any)"),
+    cl::init(false), cl::cat(clCategory));
 static cl::opt<std::string> clRuntimeLib(
     "runtime-lib", cl::desc("Path of libmyelin_runtime.a"), cl::init(""),
     cl::cat(clCategory));
@@ -175,6 +188,89 @@ OwningOpRef<ModuleOp> loadModule(llvm::SourceMgr &sourceMgr,
   return module;
 }
 
+/// The statement (layer) name in a location, or "".
+std::string layerOf(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::string s = layerOf(inner); !s.empty())
+        return s;
+  if (auto site = dyn_cast<CallSiteLoc>(loc))
+    return layerOf(site.getCallee());
+  return "";
+}
+
+/// "file:line:col" of a location (inside a def: the line in the def).
+std::string fileLocOf(Location loc) {
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine()) +
+            ":" + llvm::Twine(file.getColumn()))
+        .str();
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return fileLocOf(name.getChildLoc());
+  if (auto site = dyn_cast<CallSiteLoc>(loc))
+    return fileLocOf(site.getCallee());
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::string s = fileLocOf(inner); !s.empty())
+        return s;
+  return "";
+}
+
+/// --check-gradients: runs nn-generate-gradients, which reports every op
+/// without a gradient rule, and lists them. Returns the exit status.
+int checkGradients(ModuleOp module, MLIRContext &context) {
+  int64_t ops = 0;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (func->hasAttr(myelin::nn::attrs::kModel))
+      for (Operation &op : func.getBody().front().without_terminator())
+        if (!isa<myelin::nn::InputOp, myelin::nn::LabelOp,
+                 myelin::nn::ParamOp, arith::ConstantOp>(op))
+          ++ops;
+  struct Missing {
+    std::string loc, layer, message;
+  };
+  std::vector<Missing> missing;
+  bool otherError = false;
+  {
+    ScopedDiagnosticHandler capture(&context, [&](Diagnostic &diag) {
+      if (diag.getSeverity() != DiagnosticSeverity::Error)
+        return success();
+      std::string message = diag.str();
+      if (llvm::StringRef(message).contains("has no gradient rule")) {
+        missing.push_back({fileLocOf(diag.getLocation()),
+                           layerOf(diag.getLocation()), message});
+        return success();
+      }
+      otherError = true;
+      return failure(); // printed by the SourceMgr handler
+    });
+    PassManager pm(&context);
+    pm.addPass(myelin::createGenerateGradientsPass());
+    (void)pm.run(module);
+  }
+  if (otherError)
+    return 1;
+  llvm::outs() << "gradient coverage of " << clInput << ": ";
+  if (missing.empty()) {
+    llvm::outs() << "all " << ops << " ops have gradient rules\n";
+    return 0;
+  }
+  llvm::outs() << missing.size() << " of " << ops
+               << " ops have no gradient rule\n";
+  // The pass walks the ops backwards; list them in program order.
+  std::reverse(missing.begin(), missing.end());
+  for (const Missing &m : missing) {
+    llvm::outs() << (m.loc.empty() ? clInput.getValue() : m.loc) << ": "
+                 << m.message;
+    if (!m.layer.empty())
+      llvm::outs() << " (layer " << m.layer << ")";
+    llvm::outs() << "\n";
+  }
+  return 1;
+}
+
 std::optional<Phase> phaseOf(Emit emit) {
   switch (emit) {
   case Emit::NN: return Phase::NN;
@@ -255,6 +351,9 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
+  if (clCheckGradients)
+    return checkGradients(*module, context);
+
   // Run the pipeline up to the requested phase.
   std::optional<Phase> stop = phaseOf(clEmit);
   PassManager pm(&context);
@@ -269,7 +368,7 @@ int main(int argc, char **argv) {
     addCustomPipeline(pm);
   else
     myelin::buildTrainingPipeline(pm, stop.value_or(Phase::LLVMDialect),
-                                  clOptimizer, clThreads, &hooks);
+                                  clOptimizer, clThreads, clPhysics, &hooks);
   if (failed(pm.run(*module)))
     return 1;
   if (stop || clEmit == Emit::LLVMDialect) {

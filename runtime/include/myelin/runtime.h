@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /// Bumped whenever a struct below changes layout.
-#define MYELIN_RT_ABI_VERSION 3
+#define MYELIN_RT_ABI_VERSION 4
 #define MYELIN_RT_MAX_RANK 4
 
 /// What a buffer is for. The runtime allocates every buffer once.
@@ -48,8 +48,19 @@ typedef enum myelin_rt_role {
                                  ///< plus the class dim ([B, C] or [B, T, V])
   MYELIN_RT_ROLE_SAMPLE_LOSS = 8,///< f32 output: per-sample (per-token) loss,
                                  ///< the LABEL's shape
-  MYELIN_RT_ROLE_GRAD_NORM = 9   ///< f32 scalar output of train_step (optional):
+  MYELIN_RT_ROLE_GRAD_NORM = 9,  ///< f32 scalar output of train_step (optional):
                                  ///< global L2 norm of the gradient, before clipping
+  /* ABI 4: network physics (myelinc --physics), all optional. */
+  MYELIN_RT_ROLE_LAYER_STATS = 10,///< f32[4] output of train_step: [mean, std,
+                                 ///< dead, saturated] of one layer's activations
+                                 ///< on steps with HYPER_PHYSICS set, else 0s;
+                                 ///< see myelin_rt_layer_desc
+  MYELIN_RT_ROLE_GRAD_SQ = 11,   ///< f32 scalar output of train_step: sum of
+                                 ///< squares of parameter `related`'s gradient
+                                 ///< (before clipping), every step
+  MYELIN_RT_ROLE_CHECKS = 12     ///< f32[num_checks] output of grad_step: 1 where
+                                 ///< check i's value has a NaN/Inf, on calls
+                                 ///< with HYPER_CHECK set, else 0s
 } myelin_rt_role;
 
 typedef enum myelin_rt_dtype {
@@ -88,7 +99,9 @@ enum {
   MYELIN_RT_HYPER_BIAS_CORR2 = 6,   ///< 1 / (1 - beta2^t)
   MYELIN_RT_HYPER_STEP = 7,         ///< t as a float
   MYELIN_RT_HYPER_CLIP_NORM = 8,    ///< clip the global gradient norm to this; 0 = off
-  MYELIN_RT_HYPER_COUNT = 16        ///< slots 9..15 are reserved (zero)
+  MYELIN_RT_HYPER_PHYSICS = 9,      ///< ABI 4: non-zero = compute LAYER_STATS this step
+  MYELIN_RT_HYPER_CHECK = 10,       ///< ABI 4: non-zero = grad_step fills CHECKS
+  MYELIN_RT_HYPER_COUNT = 16        ///< slots 11..15 are reserved (zero)
 };
 
 /// Learning-rate schedules, computed by the runtime per step into HYPER_LR.
@@ -115,6 +128,23 @@ typedef struct myelin_rt_buffer_desc {
 } myelin_rt_buffer_desc;
 
 typedef void (*myelin_rt_kernel_fn)(void **buffers);
+
+/// ABI 4: one instrumented layer (a named value of the spec).
+typedef struct myelin_rt_layer_desc {
+  const char *name;       ///< the spec's name, e.g. "h1", "blocks.0.fc"
+  const char *activation; ///< relu, sigmoid, tanh, gelu, silu, softmax, none
+  const char *loc;        ///< "file.nn:line:col" of its statement
+  int32_t stats;          ///< index of its LAYER_STATS buffer
+} myelin_rt_layer_desc;
+
+/// ABI 4: one value grad_step checks for NaN/Inf, in execution order
+/// (forward ops, then backward ops).
+typedef struct myelin_rt_check_desc {
+  const char *op;    ///< producing op, e.g. "nn.matmul"
+  const char *layer; ///< the spec name of its statement ("" if none)
+  const char *loc;   ///< "file.nn:line:col" ("" if unknown)
+  int32_t backward;  ///< 1 for ops of the backward pass
+} myelin_rt_check_desc;
 
 typedef struct myelin_rt_model_desc {
   int32_t abi_version;  ///< MYELIN_RT_ABI_VERSION
@@ -163,6 +193,13 @@ typedef struct myelin_rt_model_desc {
   /// 1 if train_step/grad_step draw random numbers (dropout): their loss then
   /// differs from eval_step's, which runs the model deterministically.
   int32_t stochastic;
+
+  /* ABI 4: network physics (all 0/null when compiled without --physics). */
+  int32_t physics_every;  ///< default --physics-every (0 = not instrumented)
+  int32_t num_layers;
+  const myelin_rt_layer_desc *layers;  ///< in spec order
+  int32_t num_checks;
+  const myelin_rt_check_desc *checks;  ///< entry i <-> CHECKS element i
 } myelin_rt_model_desc;
 
 /// Emitted by myelinc into every training executable.

@@ -199,10 +199,13 @@ TEST(DriverTest, NonFiniteLossStopsWithStep) {
   model.train_step = tinyNanTrainStep;
   tinyResetCallCount();
   RunResult r = runDriver(model, {"--quiet"});
-  EXPECT_EQ(r.status, 1);
-  EXPECT_TRUE(contains(r.err, "tiny: error: non-finite training loss (nan) "
-                              "at step 3 (epoch 1"))
+  // Exit status 3; without the compiled checks the op cannot be named.
+  EXPECT_EQ(r.status, 3);
+  EXPECT_TRUE(contains(r.err, "tiny: error: non-finite loss (nan) at step 3: "
+                              "compile with myelinc --physics to find the op "
+                              "that produced it; no checkpoint written"))
       << r.err;
+  EXPECT_TRUE(contains(r.err, "[epoch 1, batch 3 of ")) << r.err;
 }
 
 TEST(DriverTest, CommandLineErrorsExitTwo) {

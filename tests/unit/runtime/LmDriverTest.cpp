@@ -338,3 +338,37 @@ TEST_F(LmDriverTest, RejectsSmallVocabularyAndUnwritableCheckpoint) {
       << r.err;
   EXPECT_TRUE(contains(r.err, "(pass --save FILE or --no-save)")) << r.err;
 }
+
+TEST_F(LmDriverTest, EarlyStopKeepsTheBestCheckpoint) {
+  // With lr 0 the validation loss never improves after the first
+  // evaluation (step 4 of the default cadence), so patience 2 stops the run
+  // at the third, step 12.
+  RunResult r = run({"--steps", "40", "--lr", "0", "--early-stop", "2",
+                     "--quiet", "--log", tmp.file("es.jsonl")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "early stop at step 12: the validation loss has "
+                              "not improved for 2 evaluations; best "))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "at step 4, saved to " +
+                                  tmp.file("gpt.best.safetensors")))
+      << r.out;
+  EXPECT_EQ(linesStartingWith(r.out, "trained 12 steps in ").size(), 1u)
+      << r.out;
+  std::vector<JsonValue> stops = logRecords(tmp.file("es.jsonl"), "early_stop");
+  ASSERT_EQ(stops.size(), 1u);
+  EXPECT_EQ(stops[0].find("step")->number, 12);
+  EXPECT_EQ(stops[0].find("best_step")->number, 4);
+  EXPECT_EQ(stops[0].find("patience")->number, 2);
+  EXPECT_EQ(stops[0].find("best_checkpoint")->text,
+            tmp.file("gpt.best.safetensors"));
+  std::vector<JsonValue> ends = logRecords(tmp.file("es.jsonl"), "end");
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].find("reason")->text, "early_stop");
+  ASSERT_EQ(logRecords(tmp.file("es.jsonl"), "run").size(), 1u);
+
+  SafetensorsFile best, latest;
+  ASSERT_EQ(best.open(tmp.file("gpt.best.safetensors"), "checkpoint"), "");
+  ASSERT_EQ(latest.open(tmp.file("gpt.safetensors"), "checkpoint"), "");
+  EXPECT_EQ(*best.findMeta("step"), "4");
+  EXPECT_EQ(*latest.findMeta("step"), "12");
+}

@@ -203,6 +203,63 @@ TEST(OptionsTest, ParsesLanguageModelFlags) {
   }
 }
 
+TEST(OptionsTest, ParsesPhysicsAndEarlyStopFlags) {
+  Options o;
+  ASSERT_EQ(parse({}, o), "");
+  EXPECT_EQ(o.physicsEvery, -1);
+  EXPECT_EQ(o.earlyStop, -1);
+  EXPECT_LT(o.valFraction, 0);
+  ASSERT_EQ(parse({"--physics-every", "0", "--early-stop=3",
+                   "--val-fraction", "0.25"},
+                  o),
+            "");
+  EXPECT_EQ(o.physicsEvery, 0);
+  EXPECT_EQ(o.earlyStop, 3);
+  EXPECT_EQ(o.valFraction, 0.25);
+  ASSERT_EQ(parse({"--physics-every=7"}, o), "");
+  EXPECT_EQ(o.physicsEvery, 7);
+
+  EXPECT_EQ(parseError({"--physics-every", "-1"}),
+            "invalid value '-1' for --physics-every: expected an integer >= 0");
+  EXPECT_EQ(parseError({"--early-stop", "0"}),
+            "invalid value '0' for --early-stop: expected an integer >= 1");
+  EXPECT_EQ(parseError({"--val-fraction", "1"}),
+            "invalid value '1' for --val-fraction: expected a number in (0, 1)");
+  EXPECT_EQ(parseError({"--val-fraction", "0"}),
+            "invalid value '0' for --val-fraction: expected a number > 0");
+  EXPECT_EQ(parseError({"--early-stop"}), "missing value for --early-stop");
+}
+
+TEST(OptionsTest, PhysicsFlagsAgainstTheModel) {
+  myelin_rt_model_desc mlp{};
+  mlp.name = "mlp";
+  mlp.data_kind = "idx";
+  myelin_rt_model_desc lm{};
+  lm.name = "gpt";
+  lm.data_kind = "tokens";
+  lm.steps = 10;
+  Options o;
+  o.earlyStop = 2;
+  o.noEval = true;
+  EXPECT_EQ(checkOptionsForModel(o, &mlp),
+            "--early-stop and --no-eval cannot be combined");
+  o = Options();
+  o.valFraction = 0.2;
+  EXPECT_EQ(checkOptionsForModel(o, &mlp), "");
+  EXPECT_NE(checkOptionsForModel(o, &lm).find("--val-fraction is for MLPs"),
+            std::string::npos);
+  o = Options();
+  o.earlyStop = 2;
+  o.dataBatches = "b.safetensors";
+  EXPECT_NE(checkOptionsForModel(o, &mlp).find("needs validation data"),
+            std::string::npos);
+  o = Options();
+  o.sample = true;
+  o.earlyStop = 2;
+  EXPECT_NE(checkOptionsForModel(o, &lm).find("--early-stop"),
+            std::string::npos);
+}
+
 TEST(OptionsTest, UsageListsFlags) {
   myelin_rt_model_desc model = {};
   model.name = "mlp";

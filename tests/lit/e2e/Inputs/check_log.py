@@ -25,7 +25,12 @@ def main():
     with open(args.log) as f:
         for n, line in enumerate(f, 1):
             rec = json.loads(line)
-            (steps if rec.get("type") == "step" else evals).append(rec)
+            # Other record types (run, physics, checkpoint, end, ...) are
+            # not this checker's business.
+            if rec.get("type") == "step":
+                steps.append(rec)
+            elif rec.get("type") == "eval":
+                evals.append(rec)
     losses = [r["loss"] for r in steps]
     if not losses or not all(math.isfinite(x) for x in losses):
         sys.exit(f"FAIL: no steps or non-finite losses in {args.log}")
