@@ -17,6 +17,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -294,6 +295,13 @@ extern "C" int myelin_rt_main(int argc, char **argv,
   // pages rather than faulting in fresh zeroed ones.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
+  // OpenMP threads that finish a parallel region sleep rather than spin
+  // (libomp reads this when it starts, at the first parallel region): a step
+  // runs hundreds of short regions, and spinning workers take the core from
+  // the main thread whenever the machine is shared. The benchmark's PyTorch
+  // peer runs with the same setting. A user's own setting wins.
+  if (!std::getenv("OMP_WAIT_POLICY") && !std::getenv("KMP_BLOCKTIME"))
+    setenv("KMP_BLOCKTIME", "0", /*overwrite=*/0);
   return myelin::rt::runMain(argc, argv, model, std::cout, std::cerr,
                              isatty(STDERR_FILENO) == 1);
 }
