@@ -37,6 +37,7 @@ namespace {
 
 constexpr int64_t kLanes = 16;            // f32 lanes of one zmm register
 constexpr int64_t kPanel = 2 * kLanes;    // columns of C per register tile
+constexpr int64_t kRowBlockFloats = 1 << 17; // A block kept in L2 (512 KiB)
 
 /// A contraction ready for codegen: loop dimension roles and operands.
 struct Contraction {
@@ -175,7 +176,36 @@ public:
     int64_t tail = n % kPanel;
     // Full panels and the batch form one parallel nest; the panel index is
     // the last dimension so batched products thread over the batch.
-    if (fullPanels > 0) {
+    // Rows per block of A: a multiple of the tile height dividing M, with
+    // the block's K columns in about half of L2; 0 if there is none.
+    int64_t rowBlock = 0;
+    for (int64_t rb = std::min(m / 2, kRowBlockFloats / k) / rows * rows;
+         rb >= 16 * rows && !rowBlock; rb -= rows)
+      if (m % rb == 0)
+        rowBlock = rb;
+    if (fullPanels > 0 && c.batch.empty() && rowBlock > 0) {
+      // Tall products (e.g. [B*T, C] activations): threads take blocks of
+      // `rowBlock` rows and sweep every panel of B over them, so the block
+      // of A stays in L2 across panels instead of being streamed again for
+      // each one.
+      auto par = b.create<scf::ParallelOp>(
+          loc, ValueRange{index(0)}, ValueRange{index(m / rowBlock)},
+          ValueRange{index(1)}, [&](OpBuilder &nb, Location, ValueRange ivs) {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nb.getInsertionBlock(),
+                                nb.getInsertionPoint());
+            Value mBase = b.create<arith::MulIOp>(loc, ivs[0],
+                                                  index(rowBlock));
+            auto loop = b.create<scf::ForOp>(loc, index(0), index(fullPanels),
+                                             index(1));
+            b.setInsertionPoint(loop.getBody()->getTerminator());
+            Value n0 = b.create<arith::MulIOp>(loc, loop.getInductionVar(),
+                                               index(kPanel));
+            panel({}, n0, {kLanes, kLanes}, mBase, rowBlock);
+          });
+      par->setAttr("myelin.work",
+                   b.getI64IntegerAttr(m * k * fullPanels * kPanel));
+    } else if (fullPanels > 0) {
       SmallVector<Value> l = lbs, u = ubs, s = steps;
       l.push_back(index(0));
       u.push_back(index(fullPanels));
@@ -187,7 +217,7 @@ public:
                                 nb.getInsertionPoint());
             Value n0 = b.create<arith::MulIOp>(loc, ivs.back(),
                                                index(kPanel));
-            panel(ivs.drop_back(), n0, {kLanes, kLanes});
+            panel(ivs.drop_back(), n0, {kLanes, kLanes}, index(0), m);
           });
       // Multiply-adds in the nest, for myelin-parallelize-loops (the k loop
       // bounds are not static).
@@ -201,14 +231,14 @@ public:
                                        std::max<int64_t>(0, tail - kLanes)};
       Value n0 = index(fullPanels * kPanel);
       if (c.batch.empty()) {
-        panel({}, n0, widths);
+        panel({}, n0, widths, index(0), m);
       } else {
         b.create<scf::ParallelOp>(
             loc, lbs, ubs, steps, [&](OpBuilder &nb, Location, ValueRange ivs) {
               OpBuilder::InsertionGuard guard(b);
               b.setInsertionPoint(nb.getInsertionBlock(),
                                   nb.getInsertionPoint());
-              panel(ivs, n0, widths);
+              panel(ivs, n0, widths, index(0), m);
             });
       }
     }
@@ -250,18 +280,21 @@ private:
   }
 
   /// All row tiles of the 32-column panel at n0, for every k block.
-  void panel(ValueRange batchIvs, Value n0, std::array<int64_t, 2> widths) {
+  /// Rows [mBase, mBase + mCount) of the panel: register tiles of `rows`
+  /// rows, the remainder as one shorter tile.
+  void panel(ValueRange batchIvs, Value n0, std::array<int64_t, 2> widths,
+             Value mBase, int64_t mCount) {
     auto body = [&](Value kb) {
-      int64_t fullRows = m / rows * rows;
+      int64_t fullRows = mCount / rows * rows;
+      Value fullEnd = b.create<arith::AddIOp>(loc, mBase, index(fullRows));
       if (fullRows > 0) {
-        auto loop = b.create<scf::ForOp>(loc, index(0), index(fullRows),
-                                         index(rows));
+        auto loop = b.create<scf::ForOp>(loc, mBase, fullEnd, index(rows));
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPoint(loop.getBody()->getTerminator());
         tile(batchIvs, loop.getInductionVar(), rows, n0, widths, kb);
       }
-      if (m % rows)
-        tile(batchIvs, index(fullRows), m % rows, n0, widths, kb);
+      if (mCount % rows)
+        tile(batchIvs, fullEnd, mCount % rows, n0, widths, kb);
     };
     if (kc >= k) {
       body(index(0));

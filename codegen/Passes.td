@@ -83,7 +83,10 @@ def LowerContractionsPass : Pass<"myelin-lower-contractions", "::mlir::func::Fun
     of A times a row segment of B (fused multiply-add). B panels
     (k-block x 32) stay in L1 across all row tiles. Batch and column-panel
     dimensions form one `scf.parallel` (threaded by
-    myelin-parallelize-loops). A right operand stored transposed is first
+    myelin-parallelize-loops); tall unbatched products are threaded over
+    blocks of rows instead (K columns of a block fill about 512 KiB, at
+    least 128 rows), each thread sweeping every B panel over its block of
+    A while the block stays in L2. A right operand stored transposed is first
     copied into row-major order. Column remainders use masked vector
     loads/stores, row remainders a shorter tile.
   }];

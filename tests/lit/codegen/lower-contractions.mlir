@@ -12,7 +12,7 @@
 // CHECK-NOT:   linalg.generic
 // CHECK:       scf.parallel ({{.*}}) = (%c0) to (%c1) step (%c1)
 // CHECK:         %[[N0:.+]] = arith.muli {{.*}}, %c32
-// CHECK:         scf.for %[[M0:.+]] = %c0 to %c16{{.*}} step %c8
+// CHECK:         scf.for %[[M0:.+]] = %c0 to %{{.+}} step %c8
 // CHECK-COUNT-16:  vector.load %arg2{{.*}} vector<16xf32>
 // CHECK:           scf.for %[[K:.+]] = %c0 to %c6{{.*}} step %c1 iter_args(
 // CHECK-COUNT-2:     vector.load %arg1[%[[K]], {{.*}}] : memref<6x40xf32>, vector<16xf32>
@@ -97,6 +97,31 @@ func.func @not_plain(%a: memref<8x4xf32>, %b: memref<4x32xf32>, %c: memref<8x32x
   ^bb0(%x: f32, %y: f32, %z: f32):
     %t = math.tanh %x : f32
     %p = arith.mulf %t, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A tall product (256 rows, K = 64): each thread takes a block of 128 rows of
+// A and sweeps both 32-column panels of B over it, so the block stays in L2.
+#a = affine_map<(m, k, n) -> (m, k)>
+#b = affine_map<(m, k, n) -> (k, n)>
+#c = affine_map<(m, k, n) -> (m, n)>
+// CHECK-LABEL: func.func @tall
+// CHECK:       scf.parallel (%[[RB:.+]]) = (%c0) to (%c2) step (%c1)
+// CHECK:         %[[BASE:.+]] = arith.muli %[[RB]], %c128
+// CHECK:         scf.for %[[P:.+]] = %c0 to %c2{{.*}} step %c1
+// CHECK:           %[[END:.+]] = arith.addi %[[BASE]], %c128
+// CHECK:           scf.for %{{.+}} = %[[BASE]] to %[[END]] step %c8
+// CHECK:       } {myelin.work = 1048576 : i64}
+func.func @tall(%a: memref<256x64xf32>, %b: memref<64x64xf32>, %c: memref<256x64xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<256x64xf32>, memref<64x64xf32>) outs(%c : memref<256x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
     %s = arith.addf %z, %p : f32
     linalg.yield %s : f32
   }
