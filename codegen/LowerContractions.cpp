@@ -161,90 +161,93 @@ public:
     n = c.loopSizes[c.n];
     k = c.loopSizes[c.k];
     kc = std::min(k, kBlock);
-    f32 = b.getF32Type();
-    vecType = VectorType::get({kLanes}, f32);
+    vecType = VectorType::get({kLanes}, b.getF32Type());
   }
 
   void build() {
-    SmallVector<Value> lbs, ubs, steps;
-    for (unsigned d : c.batch) {
-      lbs.push_back(index(0));
-      ubs.push_back(index(c.loopSizes[d]));
-      steps.push_back(index(1));
-    }
+    SmallVector<int64_t> batchSizes;
+    for (unsigned d : c.batch)
+      batchSizes.push_back(c.loopSizes[d]);
+    int64_t batchCount = 1;
+    for (int64_t size : batchSizes)
+      batchCount *= size;
     int64_t fullPanels = n / kPanel;
     int64_t tail = n % kPanel;
-    // Full panels and the batch form one parallel nest; the panel index is
-    // the last dimension so batched products thread over the batch.
-    // Rows per block of A: a multiple of the tile height dividing M, with
-    // the block's K columns in about half of L2; 0 if there is none.
-    int64_t rowBlock = 0;
-    for (int64_t rb = std::min(m / 2, kRowBlockFloats / k) / rows * rows;
-         rb >= 16 * rows && !rowBlock; rb -= rows)
-      if (m % rb == 0)
-        rowBlock = rb;
-    if (fullPanels > 0 && c.batch.empty() && rowBlock > 0) {
+    // Multiply-adds of the full panels, for myelin-parallelize-loops (the k
+    // loop bounds are not static).
+    int64_t work = batchCount * m * k * fullPanels * kPanel;
+    int64_t rowBlock = c.batch.empty() ? tallRowBlock() : 0;
+    if (fullPanels > 0 && rowBlock > 0) {
       // Tall products (e.g. [B*T, C] activations): threads take blocks of
       // `rowBlock` rows and sweep every panel of B over them, so the block
       // of A stays in L2 across panels instead of being streamed again for
       // each one.
-      auto par = b.create<scf::ParallelOp>(
-          loc, ValueRange{index(0)}, ValueRange{index(m / rowBlock)},
-          ValueRange{index(1)}, [&](OpBuilder &nb, Location, ValueRange ivs) {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPoint(nb.getInsertionBlock(),
-                                nb.getInsertionPoint());
-            Value mBase = b.create<arith::MulIOp>(loc, ivs[0],
-                                                  index(rowBlock));
-            auto loop = b.create<scf::ForOp>(loc, index(0), index(fullPanels),
-                                             index(1));
-            b.setInsertionPoint(loop.getBody()->getTerminator());
-            Value n0 = b.create<arith::MulIOp>(loc, loop.getInductionVar(),
-                                               index(kPanel));
-            panel({}, n0, {kLanes, kLanes}, mBase, rowBlock);
-          });
-      par->setAttr("myelin.work",
-                   b.getI64IntegerAttr(m * k * fullPanels * kPanel));
+      parallel({m / rowBlock}, work, [&](ValueRange ivs) {
+        Value mBase = b.create<arith::MulIOp>(loc, ivs[0], index(rowBlock));
+        auto loop =
+            b.create<scf::ForOp>(loc, index(0), index(fullPanels), index(1));
+        b.setInsertionPoint(loop.getBody()->getTerminator());
+        Value n0 =
+            b.create<arith::MulIOp>(loc, loop.getInductionVar(), index(kPanel));
+        panel({}, n0, {kLanes, kLanes}, mBase, rowBlock);
+      });
     } else if (fullPanels > 0) {
-      SmallVector<Value> l = lbs, u = ubs, s = steps;
-      l.push_back(index(0));
-      u.push_back(index(fullPanels));
-      s.push_back(index(1));
-      auto par = b.create<scf::ParallelOp>(
-          loc, l, u, s, [&](OpBuilder &nb, Location, ValueRange ivs) {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPoint(nb.getInsertionBlock(),
-                                nb.getInsertionPoint());
-            Value n0 = b.create<arith::MulIOp>(loc, ivs.back(),
-                                               index(kPanel));
-            panel(ivs.drop_back(), n0, {kLanes, kLanes}, index(0), m);
-          });
-      // Multiply-adds in the nest, for myelin-parallelize-loops (the k loop
-      // bounds are not static).
-      int64_t work = m * k * fullPanels * kPanel;
-      for (unsigned d : c.batch)
-        work *= c.loopSizes[d];
-      par->setAttr("myelin.work", b.getI64IntegerAttr(work));
+      // The batch and the full panels form one parallel nest; the panel
+      // index is the last dimension so batched products thread over the
+      // batch.
+      SmallVector<int64_t> sizes = batchSizes;
+      sizes.push_back(fullPanels);
+      parallel(sizes, work, [&](ValueRange ivs) {
+        Value n0 = b.create<arith::MulIOp>(loc, ivs.back(), index(kPanel));
+        panel(ivs.drop_back(), n0, {kLanes, kLanes}, index(0), m);
+      });
     }
     if (tail > 0) {
       std::array<int64_t, 2> widths = {std::min(tail, kLanes),
                                        std::max<int64_t>(0, tail - kLanes)};
       Value n0 = index(fullPanels * kPanel);
-      if (c.batch.empty()) {
+      if (c.batch.empty())
         panel({}, n0, widths, index(0), m);
-      } else {
-        b.create<scf::ParallelOp>(
-            loc, lbs, ubs, steps, [&](OpBuilder &nb, Location, ValueRange ivs) {
-              OpBuilder::InsertionGuard guard(b);
-              b.setInsertionPoint(nb.getInsertionBlock(),
-                                  nb.getInsertionPoint());
-              panel(ivs, n0, widths, index(0), m);
-            });
-      }
+      else
+        parallel(batchSizes, /*work=*/0, [&](ValueRange ivs) {
+          panel(ivs, n0, widths, index(0), m);
+        });
     }
   }
 
 private:
+  /// Rows per block of A for the tall-product schedule: a multiple of the
+  /// tile height dividing M, at least 16 tiles, with the block's K columns
+  /// in about half of L2; 0 if there is none.
+  int64_t tallRowBlock() const {
+    for (int64_t rb = std::min(m / 2, kRowBlockFloats / k) / rows * rows;
+         rb >= 16 * rows; rb -= rows)
+      if (m % rb == 0)
+        return rb;
+    return 0;
+  }
+
+  /// An scf.parallel over [0, size) per entry of `sizes`, whose body `body`
+  /// builds at the builder's insertion point. A positive `work` is recorded
+  /// for myelin-parallelize-loops.
+  void parallel(ArrayRef<int64_t> sizes, int64_t work,
+                function_ref<void(ValueRange)> body) {
+    SmallVector<Value> lbs, ubs, steps;
+    for (int64_t size : sizes) {
+      lbs.push_back(index(0));
+      ubs.push_back(index(size));
+      steps.push_back(index(1));
+    }
+    auto par = b.create<scf::ParallelOp>(
+        loc, lbs, ubs, steps, [&](OpBuilder &nb, Location, ValueRange ivs) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+          body(ivs);
+        });
+    if (work > 0)
+      par->setAttr("myelin.work", b.getI64IntegerAttr(work));
+  }
+
   Value index(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
 
   /// Indices of `map`'s operand given a value per loop dimension.
@@ -371,7 +374,6 @@ private:
   Location loc;
   const Contraction &c;
   int64_t rows, m, n, k, kc;
-  Type f32;
   VectorType vecType;
 };
 

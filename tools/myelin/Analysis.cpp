@@ -244,8 +244,8 @@ static void checkActivations(const RunLog &log, const Thresholds &t,
 /// parameters above the band and one for those below it.
 static void checkUpdateRatios(const RunLog &log, const Thresholds &t,
                               std::vector<Warning> &out) {
-  std::vector<std::string> high, low;
-  std::string firstHigh, firstLow;
+  // Parameters outside the band, with their medians, in depth order.
+  std::vector<std::pair<std::string, double>> high, low;
   for (const std::string &param : log.paramOrder()) {
     std::vector<double> ratios;
     for (const PhysicsRecord &record : log.physics) {
@@ -256,28 +256,30 @@ static void checkUpdateRatios(const RunLog &log, const Thresholds &t,
     if (ratios.empty())
       continue;
     double med = median(ratios);
-    std::vector<std::string> &list = med > t.updateRatioHigh ? high : low;
-    if (med > t.updateRatioHigh || med < t.updateRatioLow)
-      list.push_back(param + " " + formatNumber(med));
-    if (med > t.updateRatioHigh && firstHigh.empty())
-      firstHigh = param;
-    if (med < t.updateRatioLow && firstLow.empty())
-      firstLow = param;
+    if (med > t.updateRatioHigh)
+      high.emplace_back(param, med);
+    else if (med < t.updateRatioLow)
+      low.emplace_back(param, med);
   }
-  if (!high.empty())
-    out.push_back({Warning::Kind::UpdateRatio, -1, firstHigh,
-                   formatv("update ratio above {0} (median over the run) in "
-                           "{1}: updates are large against the weights "
-                           "(learning rate too high?)",
-                           formatNumber(t.updateRatioHigh), join(high, ", "))
+  auto warn = [&](const std::vector<std::pair<std::string, double>> &params,
+                  const char *side, double bound, const char *meaning) {
+    if (params.empty())
+      return;
+    std::vector<std::string> entries;
+    for (const auto &[param, med] : params)
+      entries.push_back(param + " " + formatNumber(med));
+    out.push_back({Warning::Kind::UpdateRatio, -1, params.front().first,
+                   formatv("update ratio {0} {1} (median over the run) in "
+                           "{2}: {3}",
+                           side, formatNumber(bound), join(entries, ", "),
+                           meaning)
                        .str()});
-  if (!low.empty())
-    out.push_back({Warning::Kind::UpdateRatio, -1, firstLow,
-                   formatv("update ratio below {0} (median over the run) in "
-                           "{1}: the weights barely move (learning rate too "
-                           "low, or vanishing gradients?)",
-                           formatNumber(t.updateRatioLow), join(low, ", "))
-                       .str()});
+  };
+  warn(high, "above", t.updateRatioHigh,
+       "updates are large against the weights (learning rate too high?)");
+  warn(low, "below", t.updateRatioLow,
+       "the weights barely move (learning rate too low, or vanishing "
+       "gradients?)");
 }
 
 // --- Losses, faults, early stops ------------------------------------------
