@@ -9,6 +9,7 @@
 #include "codegen/Buffers.h"
 #include "codegen/Passes.h"
 #include "ir/NNOps.h"
+#include "ir/Provenance.h"
 #include "myelin/runtime.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -49,20 +50,6 @@ std::string bufferName(StringRef role, StringRef target) {
   return (role + "/" + target).str();
 }
 
-std::string formatLoc(Location loc) {
-  if (auto file = dyn_cast<FileLineColLoc>(loc))
-    return (file.getFilename().getValue() + ":" + Twine(file.getLine()) + ":" +
-            Twine(file.getColumn()))
-        .str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (auto s = formatLoc(inner); !s.empty())
-        return s;
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return formatLoc(name.getChildLoc());
-  return "";
-}
-
 class LowerToBufferAbiPass
     : public myelin::impl::LowerToBufferAbiPassBase<LowerToBufferAbiPass> {
 public:
@@ -98,7 +85,7 @@ LogicalResult LowerToBufferAbiPass::addBuffer(Operation *where,
 LogicalResult LowerToBufferAbiPass::collect(func::FuncOp func) {
   for (Operation &op : func.getBody().front()) {
     BufferInfo info;
-    info.loc = formatLoc(op.getLoc());
+    info.loc = myelin::specLocOf(op.getLoc());
     if (auto in = dyn_cast<InputOp>(op)) {
       info.name = in.getName().str();
       info.role = MYELIN_RT_ROLE_INPUT;
@@ -219,6 +206,12 @@ LogicalResult LowerToBufferAbiPass::rewrite(func::FuncOp func) {
   // nothing.
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   b.setInsertionPoint(ret);
+  // Copies that remain of these stores form the kernel `store_results` (the
+  // return's location without its layer name).
+  Location storeLoc = ret.getLoc();
+  if (auto name = dyn_cast<NameLoc>(storeLoc))
+    storeLoc = name.getChildLoc();
+  storeLoc = myelin::withKernelTag(storeLoc, "store_results");
   for (unsigned i = 0, e = func.getNumResults(); i < e; ++i) {
     StringRef role =
         func.getResultAttrOfType<StringAttr>(i, attrs::kRole).getValue();
@@ -230,7 +223,7 @@ LogicalResult LowerToBufferAbiPass::rewrite(func::FuncOp func) {
             ? bufferName(role, target.getValue())
             : role.str();
     auto store = b.create<bufferization::MaterializeInDestinationOp>(
-        ret.getLoc(), TypeRange{}, ret.getOperand(i), argOf(name));
+        storeLoc, TypeRange{}, ret.getOperand(i), argOf(name));
     store.setRestrict(true);
     store.setWritable(true);
   }

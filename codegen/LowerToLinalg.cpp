@@ -10,6 +10,7 @@
 
 #include "codegen/Passes.h"
 #include "ir/NNOps.h"
+#include "ir/Provenance.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -49,6 +50,13 @@ public:
 
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    // Provenance: ops that gradient generation and optimizer lowering did not
+    // tag are forward ops; the linalg ops they lower to inherit the tag.
+    getOperation().walk([](Operation *op) {
+      if (isa<myelin::nn::NNDialect>(op->getDialect()) ||
+          isa<myelin::nn::LowerToLinalgOpInterface>(op))
+        myelin::tagKernel(op, (op->getName().stripDialect() + "_fwd").str());
+    });
     RewritePatternSet patterns(ctx);
     myelin::populateLinearAlgebraLoweringPatterns(patterns);
     myelin::populateElementwiseLoweringPatterns(patterns);

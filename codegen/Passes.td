@@ -134,4 +134,27 @@ def ElideResultCopiesPass : Pass<"myelin-elide-result-copies", "::mlir::func::Fu
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def OutlineKernelsPass : Pass<"myelin-outline-kernels", "::mlir::ModuleOp"> {
+  let summary = "Move each layer's kernels into a function named after it";
+  let description = [{
+    After bufferization, every run of consecutive kernel ops (linalg ops and
+    memref.copy) of an entry function that comes from the same spec layer
+    and role (ir/Provenance.h) moves into a private function named
+    `<layer>_<op>_<role>`, e.g. `blocks_2_attn_linear_bwd` or
+    `blocks_0_fc_bias_adamw_update`, and is replaced by a call. Allocations,
+    view ops and constants between the kernel ops stay in the entry function;
+    deallocations between them move after the call.
+
+    A kernel takes the distinct buffers it touches (views of a buffer are
+    rebuilt inside), so its memref arguments are marked `llvm.noalias`; it
+    is `noinline`, so profiles, `--emit=asm` and debuggers show the model's
+    names. Kernels of the same name and body (a layer's forward pass in the
+    train, grad and eval entry points) are emitted once; other name clashes
+    get a numeric suffix. LLVM then optimizes and compiles many small
+    functions instead of one huge one per entry point.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // MYELIN_CODEGEN_PASSES

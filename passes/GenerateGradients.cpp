@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/ModelFunctions.h"
+#include "ir/Provenance.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -134,6 +135,7 @@ LogicalResult GenerateGradientsPass::generate(func::FuncOp model) {
       continue;
     }
     SmallVector<Value> operandGrads;
+    Operation *before = body.getTerminator()->getPrevNode();
     if (failed(diff.buildGradient(builder, resultGrads, operandGrads)))
       return op->emitError("failed to build the gradient of '")
              << op->getName() << "'";
@@ -142,6 +144,11 @@ LogicalResult GenerateGradientsPass::generate(func::FuncOp model) {
     for (auto [operand, grad] : llvm::zip(op->getOperands(), operandGrads))
       if (grad)
         grads.add(op->getLoc(), operand, grad);
+    // Provenance: the ops just built are this op's backward kernels.
+    std::string tag = (op->getName().stripDialect() + "_bwd").str();
+    for (Operation *built = before ? before->getNextNode() : &body.front();
+         built != body.getTerminator(); built = built->getNextNode())
+      tagKernel(built, tag);
   }
   if (missingRule)
     return failure();

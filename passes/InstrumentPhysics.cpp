@@ -8,6 +8,7 @@
 // with the model's and the layers are found on the model itself.
 //===----------------------------------------------------------------------===//
 
+#include "ir/Provenance.h"
 #include "passes/ModelFunctions.h"
 #include "passes/Passes.h"
 #include "myelin/runtime.h"
@@ -32,34 +33,6 @@ constexpr int64_t kDefaultPhysicsEvery = 10;
 
 bool isDeclaration(Operation *op) {
   return isa<InputOp, LabelOp, ParamOp, OptStateOp, HyperOp>(op);
-}
-
-/// The statement name of an op ("" if none).
-std::string layerName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::string s = layerName(inner); !s.empty())
-        return s;
-  return "";
-}
-
-/// "file:line:col" of an op; inside a `def`, the line in the def.
-std::string specLoc(Location loc) {
-  if (auto file = dyn_cast<FileLineColLoc>(loc))
-    return (file.getFilename().getValue() + ":" + Twine(file.getLine()) + ":" +
-            Twine(file.getColumn()))
-        .str();
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return specLoc(name.getChildLoc());
-  if (auto site = dyn_cast<CallSiteLoc>(loc))
-    return specLoc(site.getCallee());
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::string s = specLoc(inner); !s.empty())
-        return s;
-  return "";
 }
 
 StringRef activationKind(Operation *op) {
@@ -132,7 +105,7 @@ SmallVector<Layer> InstrumentPhysicsPass::findLayers(func::FuncOp model) {
     ops.push_back(&op);
     if (isDeclaration(&op))
       continue;
-    std::string name = layerName(op.getLoc());
+    std::string name = myelin::layerOf(op.getLoc());
     if (name.empty())
       continue;
     auto [it, inserted] = index.try_emplace(name, layers.size());
@@ -210,7 +183,7 @@ LogicalResult InstrumentPhysicsPass::instrumentTrainStep(
         {b.getNamedAttr(attrs::kRole, b.getStringAttr("layer_stats")),
          b.getNamedAttr(attrs::kTarget, b.getStringAttr(layer.name)),
          b.getNamedAttr("nn.activation", b.getStringAttr(kind)),
-         b.getNamedAttr("nn.loc", b.getStringAttr(specLoc(op->getLoc())))}));
+         b.getNamedAttr("nn.loc", b.getStringAttr(myelin::specLocOf(op->getLoc())))}));
   }
 
   // Gradient sums of squares, from the optimizer updates' operands.
@@ -268,8 +241,8 @@ LogicalResult InstrumentPhysicsPass::instrumentGrad(func::FuncOp model) {
       table.push_back(b.getDictionaryAttr(
           {b.getNamedAttr("op", b.getStringAttr(
                                     op->getName().getStringRef())),
-           b.getNamedAttr("layer", b.getStringAttr(layerName(op->getLoc()))),
-           b.getNamedAttr("loc", b.getStringAttr(specLoc(op->getLoc()))),
+           b.getNamedAttr("layer", b.getStringAttr(myelin::layerOf(op->getLoc()))),
+           b.getNamedAttr("loc", b.getStringAttr(myelin::specLocOf(op->getLoc()))),
            b.getNamedAttr("backward", b.getBoolAttr(i >= numForward))}));
     }
   }

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/ModelFunctions.h"
+#include "ir/Provenance.h"
 #include "passes/Passes.h"
 #include "myelin/runtime.h"
 
@@ -124,17 +125,26 @@ LogicalResult LowerOptimizerPass::lower(func::FuncOp model) {
   // threshold, hyper[8], is 0). The norm is also an output for telemetry.
   auto scalarType = RankedTensorType::get({}, f32);
   Value sumSquares;
+  // Provenance: optimizer kernels are named by parameter and role.
+  auto paramLoc = [&](ParamOp param, StringRef tag) {
+    return withKernelTag(NameLoc::get(param.getNameAttr(), param.getLoc()),
+                         tag);
+  };
+  Location normLoc = withKernelTag(loc, "grad_norm");
   for (auto [param, grad] : paramGrads) {
-    Value ss = b.create<SumSquaresOp>(param.getLoc(), scalarType, grad);
-    sumSquares = sumSquares ? b.create<AddOp>(loc, sumSquares, ss).getResult() : ss;
+    Value ss =
+        b.create<SumSquaresOp>(paramLoc(param, "grad_norm"), scalarType, grad);
+    sumSquares =
+        sumSquares ? b.create<AddOp>(normLoc, sumSquares, ss).getResult() : ss;
   }
   if (!sumSquares)
     return step.emitError("the model has no parameters to train");
-  auto clip = b.create<ClipScaleOp>(loc, scalarType, scalarType, sumSquares, hyper);
+  auto clip =
+      b.create<ClipScaleOp>(normLoc, scalarType, scalarType, sumSquares, hyper);
   Value scale = clip.getScale();
 
   for (auto [param, grad] : paramGrads) {
-    Location ploc = param.getLoc();
+    Location ploc = paramLoc(param, (stringifyOptimizerKind(*kind) + "_update").str());
     bool noDecay = param.getNoDecay();
     if (*kind == OptimizerKind::sgd) {
       OptStateOp mom = declareState(param, "momentum");

@@ -100,6 +100,9 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createBufferizationToMemRefPass());
   pm.addNestedPass<func::FuncOp>(createElideResultCopiesPass());
+  // One named, noinline function per layer kernel (provenance in profiles;
+  // LLVM compiles small functions, and each shared kernel once).
+  pm.addPass(createOutlineKernelsPass());
   stage.begin("lower-to-loops");
   // Matrix products first: register-blocked vector kernels
   // (codegen/LowerContractions.cpp); the other linalg ops become loops.

@@ -17,6 +17,7 @@
 #include "frontend/MLIRGen.h"
 #include "frontend/Parser.h"
 #include "ir/NNOps.h"
+#include "ir/Provenance.h"
 #include "passes/Passes.h"
 #include "passes/Pipelines.h"
 #include "tools/Registration.h"
@@ -188,36 +189,6 @@ OwningOpRef<ModuleOp> loadModule(llvm::SourceMgr &sourceMgr,
   return module;
 }
 
-/// The statement (layer) name in a location, or "".
-std::string layerOf(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::string s = layerOf(inner); !s.empty())
-        return s;
-  if (auto site = dyn_cast<CallSiteLoc>(loc))
-    return layerOf(site.getCallee());
-  return "";
-}
-
-/// "file:line:col" of a location (inside a def: the line in the def).
-std::string fileLocOf(Location loc) {
-  if (auto file = dyn_cast<FileLineColLoc>(loc))
-    return (file.getFilename().getValue() + ":" + llvm::Twine(file.getLine()) +
-            ":" + llvm::Twine(file.getColumn()))
-        .str();
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return fileLocOf(name.getChildLoc());
-  if (auto site = dyn_cast<CallSiteLoc>(loc))
-    return fileLocOf(site.getCallee());
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::string s = fileLocOf(inner); !s.empty())
-        return s;
-  return "";
-}
-
 /// --check-gradients: runs nn-generate-gradients, which reports every op
 /// without a gradient rule, and lists them. Returns the exit status.
 int checkGradients(ModuleOp module, MLIRContext &context) {
@@ -239,8 +210,8 @@ int checkGradients(ModuleOp module, MLIRContext &context) {
         return success();
       std::string message = diag.str();
       if (llvm::StringRef(message).contains("has no gradient rule")) {
-        missing.push_back({fileLocOf(diag.getLocation()),
-                           layerOf(diag.getLocation()), message});
+        missing.push_back({myelin::specLocOf(diag.getLocation()),
+                           myelin::layerOf(diag.getLocation()), message});
         return success();
       }
       otherError = true;
@@ -396,7 +367,10 @@ int main(int argc, char **argv) {
   if (!tm)
     fail(llvm::toString(tm.takeError()));
   llvm::LLVMContext llvmContext;
+  // The LLVM half is timed too (--mlir-timing).
+  TimingScope llvmTiming = timingScope.nest("LLVM IR and -O3");
   auto llvmModule = myelin::translateAndOptimize(*module, llvmContext, **tm);
+  llvmTiming.stop();
   if (!llvmModule)
     fail(llvm::toString(llvmModule.takeError()));
   switch (clEmit) {
@@ -431,8 +405,11 @@ int main(int argc, char **argv) {
     fail("cannot create a temporary file: " + ec.message());
   llvm::FileRemover descRemover(descPath);
 
+  TimingScope codegenTiming = timingScope.nest("code generation");
   if (auto err = myelin::emitCode(**llvmModule, **tm, objPath, false))
     fail(llvm::toString(std::move(err)));
+  codegenTiming.stop();
+  TimingScope linkTiming = timingScope.nest("descriptor and link");
   auto text = myelin::emitModelDescriptor(*module, sourcePath);
   if (!text)
     fail(llvm::toString(text.takeError()));
