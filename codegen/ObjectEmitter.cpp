@@ -8,6 +8,8 @@
 #include "codegen/Buffers.h"
 
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Verifier.h"
@@ -19,6 +21,9 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/Transforms/Utils/SplitModule.h"
+
+#include <thread>
 
 using namespace mlir;
 using llvm::Error;
@@ -80,8 +85,8 @@ static Error addEntryWrapper(llvm::Module &module, llvm::StringRef kernelName,
 }
 
 Expected<std::unique_ptr<llvm::Module>>
-myelin::translateAndOptimize(ModuleOp module, llvm::LLVMContext &llvmContext,
-                             llvm::TargetMachine &tm) {
+myelin::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &llvmContext,
+                          llvm::TargetMachine &tm) {
   FailureOr<std::vector<BufferInfo>> buffers = decodeBufferTable(module);
   auto name = module->getAttrOfType<StringAttr>(kModelNameAttrName);
   if (failed(buffers) || !name)
@@ -111,7 +116,10 @@ myelin::translateAndOptimize(ModuleOp module, llvm::LLVMContext &llvmContext,
   }
   if (llvm::verifyModule(*llvmModule, &llvm::errs()))
     return makeError("generated LLVM IR is invalid");
+  return std::move(llvmModule);
+}
 
+void myelin::optimize(llvm::Module &module, llvm::TargetMachine &tm) {
   // The standard -O3 pipeline: inlining, loop vectorization, SLP.
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
@@ -133,8 +141,71 @@ myelin::translateAndOptimize(ModuleOp module, llvm::LLVMContext &llvmContext,
   pb.crossRegisterProxies(lam, fam, cgam, mam);
   llvm::ModulePassManager mpm =
       pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
-  mpm.run(*llvmModule, mam);
-  return std::move(llvmModule);
+  mpm.run(module, mam);
+}
+
+Expected<std::unique_ptr<llvm::Module>>
+myelin::translateAndOptimize(ModuleOp module, llvm::LLVMContext &llvmContext,
+                             llvm::TargetMachine &tm) {
+  auto llvmModule = translateToLLVMIR(module, llvmContext, tm);
+  if (llvmModule)
+    optimize(**llvmModule, tm);
+  return llvmModule;
+}
+
+Expected<std::vector<std::string>>
+myelin::compileToObjects(llvm::Module &module, unsigned jobs,
+                         llvm::StringRef pathPrefix) {
+  // Partitions in bitcode: each thread needs its own LLVMContext.
+  std::vector<llvm::SmallString<0>> parts;
+  if (jobs <= 1) {
+    parts.emplace_back();
+    llvm::raw_svector_ostream os(parts.back());
+    llvm::WriteBitcodeToFile(module, os);
+  } else {
+    // Kernels are noinline functions, so little is lost across partitions;
+    // round robin balances them.
+    llvm::SplitModule(
+        module, jobs,
+        [&](std::unique_ptr<llvm::Module> part) {
+          parts.emplace_back();
+          llvm::raw_svector_ostream os(parts.back());
+          llvm::WriteBitcodeToFile(*part, os);
+        },
+        /*PreserveLocals=*/false, /*RoundRobin=*/true);
+  }
+  std::vector<std::string> paths(parts.size());
+  std::vector<std::string> errors(parts.size());
+  auto compile = [&](size_t i) {
+    llvm::LLVMContext context;
+    auto part = llvm::parseBitcodeFile(
+        llvm::MemoryBufferRef(llvm::StringRef(parts[i].data(), parts[i].size()),
+                              "partition"),
+        context);
+    if (!part) {
+      errors[i] = llvm::toString(part.takeError());
+      return;
+    }
+    auto tm = createHostTargetMachine();
+    if (!tm) {
+      errors[i] = llvm::toString(tm.takeError());
+      return;
+    }
+    optimize(**part, **tm);
+    paths[i] = (pathPrefix + "." + llvm::Twine(i) + ".o").str();
+    if (Error err = emitCode(**part, **tm, paths[i], /*assembly=*/false))
+      errors[i] = llvm::toString(std::move(err));
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < parts.size(); ++i)
+    threads.emplace_back(compile, i);
+  compile(0);
+  for (std::thread &t : threads)
+    t.join();
+  for (const std::string &error : errors)
+    if (!error.empty())
+      return makeError(error);
+  return paths;
 }
 
 Error myelin::emitCode(llvm::Module &module, llvm::TargetMachine &tm,
@@ -155,7 +226,8 @@ Error myelin::emitCode(llvm::Module &module, llvm::TargetMachine &tm,
   return Error::success();
 }
 
-Error myelin::linkExecutable(llvm::StringRef clang, llvm::StringRef objectPath,
+Error myelin::linkExecutable(llvm::StringRef clang,
+                             llvm::ArrayRef<std::string> objectPaths,
                              llvm::StringRef descriptorPath,
                              llvm::StringRef runtimeLib,
                              llvm::StringRef runtimeInclude,
@@ -166,8 +238,11 @@ Error myelin::linkExecutable(llvm::StringRef clang, llvm::StringRef objectPath,
                      "--runtime-lib)");
   std::string include = ("-I" + runtimeInclude).str();
   llvm::SmallVector<llvm::StringRef> args{
-      clang, "-O2", include, "-x", "c", descriptorPath, "-x", "none", objectPath,
-      runtimeLib, "-fopenmp=libomp", "-lz", "-lm", "-lpthread", "-o", output};
+      clang, "-O2", include, "-x", "c", descriptorPath, "-x", "none"};
+  for (const std::string &path : objectPaths)
+    args.push_back(path);
+  args.append({runtimeLib, "-fopenmp=libomp", "-lz", "-lm", "-lpthread", "-o",
+               output});
   std::string errMsg;
   int rc = llvm::sys::ExecuteAndWait(clang, args, std::nullopt, {}, 0, 0,
                                      &errMsg);

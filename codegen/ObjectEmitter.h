@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace myelin {
 
@@ -30,11 +31,26 @@ constexpr llvm::StringLiteral kEvalEntry = "myelin_entry_eval";
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createHostTargetMachine();
 
 /// Translates `module` (LLVM dialect, with the myelin.buffers table) to LLVM
-/// IR, adds `void myelin_entry_<kind>(void **buffers)` wrappers and runs the
-/// LLVM -O3 pipeline for `tm`.
+/// IR for `tm` and adds `void myelin_entry_<kind>(void **buffers)` wrappers.
+llvm::Expected<std::unique_ptr<llvm::Module>>
+translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
+                  llvm::TargetMachine &tm);
+
+/// Runs the LLVM -O3 pipeline for `tm` (without loop unrolling).
+void optimize(llvm::Module &module, llvm::TargetMachine &tm);
+
+/// translateToLLVMIR, then optimize.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
                      llvm::TargetMachine &tm);
+
+/// Optimizes and compiles the unoptimized `module` for the host into object
+/// files `<pathPrefix>.<i>.o`, one per partition: with jobs > 1 the module is
+/// split into that many partitions (llvm::SplitModule), compiled on as many
+/// threads. Returns the paths.
+llvm::Expected<std::vector<std::string>>
+compileToObjects(llvm::Module &module, unsigned jobs,
+                 llvm::StringRef pathPrefix);
 
 /// Writes an object file or assembly of `module` to `path` ("-" = stdout).
 llvm::Error emitCode(llvm::Module &module, llvm::TargetMachine &tm,
@@ -45,9 +61,10 @@ llvm::Error emitCode(llvm::Module &module, llvm::TargetMachine &tm,
 llvm::Expected<std::string> emitModelDescriptor(mlir::ModuleOp module,
                                                 llvm::StringRef sourcePath);
 
-/// Links the kernels' object and the descriptor's source with the runtime
+/// Links the kernels' objects and the descriptor's source with the runtime
 /// library into `output`, using the C++ compiler driver `clang`.
-llvm::Error linkExecutable(llvm::StringRef clang, llvm::StringRef objectPath,
+llvm::Error linkExecutable(llvm::StringRef clang,
+                           llvm::ArrayRef<std::string> objectPaths,
                            llvm::StringRef descriptorPath,
                            llvm::StringRef runtimeLib,
                            llvm::StringRef runtimeInclude,

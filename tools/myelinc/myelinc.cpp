@@ -41,6 +41,8 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
+#include <thread>
+
 using namespace mlir;
 using myelin::Phase;
 namespace cl = llvm::cl;
@@ -93,6 +95,11 @@ static cl::opt<bool> clCheckGradients(
     cl::desc("List every op the loss depends on that has no gradient rule, "
              "with its spec location and layer, and exit (1 if any)"),
     cl::init(false), cl::cat(clCategory));
+static cl::opt<unsigned> clJobs(
+    "jobs",
+    cl::desc("Threads for LLVM optimization and code generation of the "
+             "kernels (default: one per core)"),
+    cl::value_desc("N"), cl::init(0), cl::cat(clCategory));
 static cl::opt<std::string> clRuntimeLib(
     "runtime-lib", cl::desc("Path of libmyelin_runtime.a"), cl::init(""),
     cl::cat(clCategory));
@@ -368,11 +375,15 @@ int main(int argc, char **argv) {
     fail(llvm::toString(tm.takeError()));
   llvm::LLVMContext llvmContext;
   // The LLVM half is timed too (--mlir-timing).
-  TimingScope llvmTiming = timingScope.nest("LLVM IR and -O3");
-  auto llvmModule = myelin::translateAndOptimize(*module, llvmContext, **tm);
-  llvmTiming.stop();
+  TimingScope translateTiming = timingScope.nest("translation to LLVM IR");
+  auto llvmModule = myelin::translateToLLVMIR(*module, llvmContext, **tm);
+  translateTiming.stop();
   if (!llvmModule)
     fail(llvm::toString(llvmModule.takeError()));
+  if (clEmit != Emit::Exe) {
+    TimingScope optTiming = timingScope.nest("LLVM -O3");
+    myelin::optimize(**llvmModule, **tm);
+  }
   switch (clEmit) {
   case Emit::LLVMIR: {
     std::error_code ec;
@@ -397,18 +408,26 @@ int main(int argc, char **argv) {
 
   // A training executable: kernels + descriptor + runtime.
   std::string output = clOutput.empty() ? "a.out" : clOutput.getValue();
-  llvm::SmallString<128> objPath, descPath;
-  if (auto ec = llvm::sys::fs::createTemporaryFile("myelin-kernels", "o", objPath))
+  llvm::SmallString<128> objPrefix, descPath;
+  if (auto ec = llvm::sys::fs::createTemporaryFile("myelin-kernels", "", objPrefix))
     fail("cannot create a temporary file: " + ec.message());
-  llvm::FileRemover objRemover(objPath);
+  llvm::FileRemover objPrefixRemover(objPrefix);
   if (auto ec = llvm::sys::fs::createTemporaryFile("myelin-model", "c", descPath))
     fail("cannot create a temporary file: " + ec.message());
   llvm::FileRemover descRemover(descPath);
 
-  TimingScope codegenTiming = timingScope.nest("code generation");
-  if (auto err = myelin::emitCode(**llvmModule, **tm, objPath, false))
-    fail(llvm::toString(std::move(err)));
+  // -O3 and code generation of the kernels on --jobs threads.
+  unsigned jobs = clJobs ? clJobs : std::max(1u, std::thread::hardware_concurrency());
+  TimingScope codegenTiming =
+      timingScope.nest("LLVM -O3 and code generation");
+  auto objects = myelin::compileToObjects(**llvmModule, jobs, objPrefix);
   codegenTiming.stop();
+  std::vector<std::unique_ptr<llvm::FileRemover>> objRemovers;
+  if (objects)
+    for (const std::string &path : *objects)
+      objRemovers.push_back(std::make_unique<llvm::FileRemover>(path));
+  if (!objects)
+    fail(llvm::toString(objects.takeError()));
   TimingScope linkTiming = timingScope.nest("descriptor and link");
   auto text = myelin::emitModelDescriptor(*module, sourcePath);
   if (!text)
@@ -424,7 +443,7 @@ int main(int argc, char **argv) {
   std::string runtime = findRuntime(argv[0], include);
   auto clang = llvm::sys::findProgramByName("clang++-19");
   std::string clangPath = clang ? *clang : MYELIN_CLANG;
-  if (auto err = myelin::linkExecutable(clangPath, objPath, descPath, runtime,
+  if (auto err = myelin::linkExecutable(clangPath, *objects, descPath, runtime,
                                         include, output))
     fail(llvm::toString(std::move(err)));
   return 0;
