@@ -157,4 +157,20 @@ def OutlineKernelsPass : Pass<"myelin-outline-kernels", "::mlir::ModuleOp"> {
                            "::mlir::LLVM::LLVMDialect"];
 }
 
+def CollapseDimsPass : Pass<"myelin-collapse-dims", "::mlir::func::FuncOp"> {
+  let summary = "Merge loop dimensions that all operands store contiguously";
+  let description = [{
+    On bufferized linalg.generic ops over contiguous static buffers, every
+    run of consecutive loops of one iterator kind that each indexing map
+    keeps contiguous and in order (or does not use) becomes one loop, and
+    the operands are collapsed to match. A linear whose output is split into
+    attention heads, `C[b,t,h,d] += A[b,t,k] * B[k,h,d]`, becomes the plain
+    matrix product `C[b*t, h*d] += A[b*t, k] * B[k, h*d]`, which
+    myelin-lower-contractions runs as one large product instead of b*h
+    small ones; elementwise kernels get one long loop to vectorize and split
+    across threads.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // MYELIN_CODEGEN_PASSES

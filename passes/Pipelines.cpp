@@ -106,6 +106,7 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   stage.begin("lower-to-loops");
   // Matrix products first: register-blocked vector kernels
   // (codegen/LowerContractions.cpp); the other linalg ops become loops.
+  pm.addNestedPass<func::FuncOp>(createCollapseDimsPass());
   pm.addNestedPass<func::FuncOp>(createLowerContractionsPass());
   if (parallel) {
     // One OpenMP worksharing loop per big kernel, over its outermost
