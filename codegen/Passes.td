@@ -173,4 +173,18 @@ def CollapseDimsPass : Pass<"myelin-collapse-dims", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def UnshareFillsPass : Pass<"myelin-unshare-fills", "::mlir::func::FuncOp"> {
+  let summary = "Give each destination use of a filled empty tensor its own fill";
+  let description = [{
+    CSE merges identical `linalg.fill` ops of `tensor.empty` (e.g. the zero
+    accumulators of all attention score products); bufferization then fills
+    one buffer and copies it for every op that writes into it. This pass,
+    run right before bufferization, clones the fill and its empty tensor at
+    each destination use (all but the first, when every use is one), so
+    each op fills its own buffer in place and the copies disappear.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // MYELIN_CODEGEN_PASSES

@@ -94,6 +94,7 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   stage.begin("bufferize");
   bufferization::OneShotBufferizationOptions bufferization;
   bufferization.bufferizeFunctionBoundaries = false;
+  pm.addNestedPass<func::FuncOp>(createUnshareFillsPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
   pm.addPass(createCanonicalizerPass());
   bufferization::BufferDeallocationPipelineOptions dealloc;
