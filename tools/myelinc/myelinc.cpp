@@ -296,6 +296,15 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
+  // --help lists myelinc's options and MLIR's IR-printing and timing ones;
+  // LLVM's hundreds of internal options stay usable but only show up in
+  // --help-hidden.
+  for (auto &[name, option] : cl::getRegisteredOptions()) {
+    bool ours = llvm::is_contained(option->Categories, &clCategory);
+    if (!ours && !name.starts_with("mlir-") && name != "help" &&
+        name != "version")
+      option->setHiddenFlag(cl::Hidden);
+  }
   cl::ParseCommandLineOptions(plugins.rest.size(), plugins.rest.data(),
                               "Myelin: compile a model spec into a native "
                               "training executable\n");
