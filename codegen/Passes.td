@@ -173,15 +173,19 @@ def CollapseDimsPass : Pass<"myelin-collapse-dims", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
-def UnshareFillsPass : Pass<"myelin-unshare-fills", "::mlir::func::FuncOp"> {
-  let summary = "Give each destination use of a filled empty tensor its own fill";
+def UnshareInitsPass : Pass<"myelin-unshare-inits", "::mlir::func::FuncOp"> {
+  let summary = "Give every writer its own destination tensor";
   let description = [{
-    CSE merges identical `linalg.fill` ops of `tensor.empty` (e.g. the zero
-    accumulators of all attention score products); bufferization then fills
-    one buffer and copies it for every op that writes into it. This pass,
-    run right before bufferization, clones the fill and its empty tensor at
-    each destination use (all but the first, when every use is one), so
-    each op fills its own buffer in place and the copies disappear.
+    CSE merges identical `tensor.empty` ops and identical `linalg.fill` ops
+    of them (the zero accumulators of all attention score products; one
+    empty tensor as the destination of a weight gradient and of the
+    optimizer update after it). One-shot bufferization then fills one
+    buffer and copies it for every writer, or writes an update into the
+    gradient's buffer and copies it to the parameter. Run right before
+    bufferization, this pass clones the empty tensor (with its fill) at each
+    destination use (all but the first when every use is one), so each
+    writer gets its own buffer: no copies of filled buffers, and updates
+    that myelin-elide-result-copies computes in the parameter's buffer.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect"];

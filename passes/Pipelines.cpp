@@ -94,7 +94,7 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   stage.begin("bufferize");
   bufferization::OneShotBufferizationOptions bufferization;
   bufferization.bufferizeFunctionBoundaries = false;
-  pm.addNestedPass<func::FuncOp>(createUnshareFillsPass());
+  pm.addNestedPass<func::FuncOp>(createUnshareInitsPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
   pm.addPass(createCanonicalizerPass());
   bufferization::BufferDeallocationPipelineOptions dealloc;

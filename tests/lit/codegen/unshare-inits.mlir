@@ -1,5 +1,5 @@
-// RUN: myelin-opt %s --pass-pipeline='builtin.module(func.func(myelin-unshare-fills))' | FileCheck %s
-// RUN: myelin-opt %s --pass-pipeline='builtin.module(func.func(myelin-unshare-fills),one-shot-bufferize{bufferize-function-boundaries=true})' | FileCheck %s --check-prefix=BUF
+// RUN: myelin-opt %s --pass-pipeline='builtin.module(func.func(myelin-unshare-inits))' | FileCheck %s
+// RUN: myelin-opt %s --pass-pipeline='builtin.module(func.func(myelin-unshare-inits),one-shot-bufferize{bufferize-function-boundaries=true})' | FileCheck %s --check-prefix=BUF
 
 // Two products accumulate into one CSE'd zero tensor: each gets its own
 // fill, and bufferization then needs no copy.
@@ -35,4 +35,29 @@ func.func @read(%a: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>) {
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
   %p = linalg.matmul ins(%a, %a : tensor<4x4xf32>, tensor<4x4xf32>) outs(%f : tensor<4x4xf32>) -> tensor<4x4xf32>
   return %f, %p : tensor<4x4xf32>, tensor<4x4xf32>
+}
+
+// One empty tensor as the destination of a gradient and of the update
+// after it: the update gets its own, so it is not written into the
+// gradient's buffer.
+// CHECK-LABEL: func.func @empty(
+// CHECK: %[[E1:.*]] = tensor.empty()
+// CHECK: %[[G:.*]] = linalg.generic {{.*}} outs(%[[E1]] : tensor<8xf32>)
+// CHECK: %[[E2:.*]] = tensor.empty()
+// CHECK: linalg.generic {{.*}} ins(%arg0, %[[G]] : tensor<8xf32>, tensor<8xf32>) outs(%[[E2]] : tensor<8xf32>)
+func.func @empty(%p: tensor<8xf32>, %x: tensor<8xf32>) -> tensor<8xf32> {
+  %e = tensor.empty() : tensor<8xf32>
+  %g = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}
+      ins(%x : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.mulf %a, %a : f32
+    linalg.yield %s : f32
+  } -> tensor<8xf32>
+  %u = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}
+      ins(%p, %g : tensor<8xf32>, tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.subf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<8xf32>
+  return %u : tensor<8xf32>
 }
