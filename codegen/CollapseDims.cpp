@@ -34,6 +34,11 @@ SmallVector<ReassociationIndices> collapsibleRuns(linalg::GenericOp op) {
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   SmallVector<utils::IteratorType> kinds = op.getIteratorTypesArray();
   SmallVector<ReassociationIndices> runs;
+  // Only plain dimension lists (no constant or compound indices).
+  if (!llvm::all_of(maps, [](AffineMap map) {
+        return map.isProjectedPermutation(/*allowZeroInResults=*/false);
+      }))
+    return runs;
   unsigned n = op.getNumLoops();
   for (unsigned i = 0; i < n;) {
     ReassociationIndices run{static_cast<int64_t>(i)};

@@ -70,3 +70,21 @@ func.func @strided(%x: memref<2x8xf32, strided<[16, 1]>>, %y: memref<2x8xf32>) {
   }
   return
 }
+
+// A constant index (the first column of a row) keeps all dimensions.
+// CHECK-LABEL: func.func @constant_index(
+// CHECK-NOT: collapse_shape
+// CHECK: iterator_types = ["parallel", "parallel", "reduction"]
+func.func @constant_index(%x: memref<2x8x4xf32>, %y: memref<2x8xf32>) {
+  linalg.generic {
+      indexing_maps = [affine_map<(a, b, c) -> (a, b, c)>, affine_map<(a, b, c) -> (a, b, 0)>,
+                       affine_map<(a, b, c) -> (a, b)>],
+      iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %x : memref<2x8x4xf32>, memref<2x8x4xf32>) outs(%y : memref<2x8xf32>) {
+  ^bb0(%a: f32, %f: f32, %c: f32):
+    %d = arith.subf %a, %f : f32
+    %s = arith.addf %c, %d : f32
+    linalg.yield %s : f32
+  }
+  return
+}
