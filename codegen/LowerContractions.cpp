@@ -37,7 +37,10 @@ namespace {
 
 constexpr int64_t kLanes = 16;            // f32 lanes of one zmm register
 constexpr int64_t kPanel = 2 * kLanes;    // columns of C per register tile
-constexpr int64_t kRowBlockFloats = 1 << 17; // A block kept in L2 (512 KiB)
+constexpr int64_t kGroupPanels = 8;      // panels per block of C (256 columns)
+constexpr int64_t kMaxBlockRows = 512;   // rows per block of C
+constexpr int64_t kMinBlockRows = 32;    // ... when blocks are split for threads
+constexpr int64_t kMinBlocks = 4;        // blocks wanted for the threads
 
 /// A contraction ready for codegen: loop dimension roles and operands.
 struct Contraction {
@@ -125,31 +128,21 @@ std::optional<Contraction> match(linalg::LinalgOp op) {
   return c;
 }
 
-/// Copies B into a fresh buffer whose last dimension is the n loop, when it
-/// is stored otherwise (A * B^T), and updates the contraction to read it.
-/// Returns the buffer to free after the kernel, or null.
-Value makeBContiguous(OpBuilder &b, Location loc, Contraction &c) {
-  unsigned last = c.bMap.getNumResults() - 1;
-  if (c.bMap.getDimPosition(last) == c.n)
-    return nullptr;
-  auto type = cast<MemRefType>(c.b.getType());
-  unsigned npos = *c.bMap.getResultPosition(
-      getAffineDimExpr(c.n, b.getContext()));
-  SmallVector<int64_t> perm(type.getRank());
-  std::iota(perm.begin(), perm.end(), 0);
-  std::swap(perm[npos], perm[last]);
-  SmallVector<int64_t> shape;
-  SmallVector<AffineExpr> results;
-  for (int64_t p : perm) {
-    shape.push_back(type.getDimSize(p));
-    results.push_back(c.bMap.getResult(p));
-  }
-  auto tmpType = MemRefType::get(shape, type.getElementType());
-  Value tmp = b.create<memref::AllocOp>(loc, tmpType, b.getI64IntegerAttr(64));
-  b.create<linalg::TransposeOp>(loc, c.b, tmp, perm);
-  c.b = tmp;
-  c.bMap = AffineMap::get(c.bMap.getNumDims(), 0, results, b.getContext());
-  return tmp;
+/// How a contraction is cut into blocks: each block of C (all batch
+/// indices apart) is `mBlock` rows by `groupPanels` 32-column panels, and
+/// the parallel loop runs over the blocks.
+struct Blocking {
+  int64_t mBlock, mBlocks;
+  int64_t groupPanels, nBlocks;
+};
+
+/// Largest divisor of `total` (a multiple of `unit`) that is at most
+/// `limit`, or `unit` if none is.
+int64_t largestDivisor(int64_t total, int64_t unit, int64_t limit) {
+  for (int64_t d = limit / unit * unit; d >= unit; d -= unit)
+    if (total % d == 0)
+      return d;
+  return unit;
 }
 
 class KernelBuilder {
@@ -162,69 +155,94 @@ public:
     k = c.loopSizes[c.k];
     kc = std::min(k, kBlock);
     vecType = VectorType::get({kLanes}, b.getF32Type());
+    for (unsigned d : c.batch)
+      batchSizes.push_back(c.loopSizes[d]);
+    batchCount = 1;
+    for (int64_t size : batchSizes)
+      batchCount *= size;
+    unsigned aLast = c.aMap.getDimPosition(c.aMap.getNumResults() - 1);
+    unsigned bLast = c.bMap.getDimPosition(c.bMap.getNumResults() - 1);
+    packA = aLast != c.k;
+    aRowsContiguous = aLast == c.m;
+    bContiguous = bLast == c.n;
   }
 
   void build() {
-    SmallVector<int64_t> batchSizes;
-    for (unsigned d : c.batch)
-      batchSizes.push_back(c.loopSizes[d]);
-    int64_t batchCount = 1;
-    for (int64_t size : batchSizes)
-      batchCount *= size;
     int64_t fullPanels = n / kPanel;
     int64_t tail = n % kPanel;
-    // Multiply-adds of the full panels, for myelin-parallelize-loops (the k
-    // loop bounds are not static).
-    int64_t work = batchCount * m * k * fullPanels * kPanel;
-    int64_t rowBlock = c.batch.empty() ? tallRowBlock() : 0;
-    if (fullPanels > 0 && rowBlock > 0) {
-      // Tall products (e.g. [B*T, C] activations): threads take blocks of
-      // `rowBlock` rows and sweep every panel of B over them, so the block
-      // of A stays in L2 across panels instead of being streamed again for
-      // each one.
-      parallel({m / rowBlock}, work, [&](ValueRange ivs) {
-        Value mBase = b.create<arith::MulIOp>(loc, ivs[0], index(rowBlock));
-        auto loop =
-            b.create<scf::ForOp>(loc, index(0), index(fullPanels), index(1));
-        b.setInsertionPoint(loop.getBody()->getTerminator());
-        Value n0 =
-            b.create<arith::MulIOp>(loc, loop.getInductionVar(), index(kPanel));
-        panel({}, n0, {kLanes, kLanes}, mBase, rowBlock);
-      });
-    } else if (fullPanels > 0) {
-      // The batch and the full panels form one parallel nest; the panel
-      // index is the last dimension so batched products thread over the
-      // batch.
-      SmallVector<int64_t> sizes = batchSizes;
-      sizes.push_back(fullPanels);
-      parallel(sizes, work, [&](ValueRange ivs) {
-        Value n0 = b.create<arith::MulIOp>(loc, ivs.back(), index(kPanel));
-        panel(ivs.drop_back(), n0, {kLanes, kLanes}, index(0), m);
-      });
+    Blocking blocking = chooseBlocking(fullPanels);
+    if (fullPanels > 0) {
+      // Multiply-adds of the full panels, for myelin-parallelize-loops (the
+      // k loop bounds are not static).
+      int64_t work = batchCount * m * k * fullPanels * kPanel;
+      nest(blocking, blocking.nBlocks, blocking.groupPanels, {kLanes, kLanes},
+           0, work);
     }
     if (tail > 0) {
       std::array<int64_t, 2> widths = {std::min(tail, kLanes),
                                        std::max<int64_t>(0, tail - kLanes)};
-      Value n0 = index(fullPanels * kPanel);
-      if (c.batch.empty())
-        panel({}, n0, widths, index(0), m);
-      else
-        parallel(batchSizes, /*work=*/0, [&](ValueRange ivs) {
-          panel(ivs, n0, widths, index(0), m);
-        });
+      nest(blocking, 1, 1, widths, fullPanels * kPanel,
+           batchCount * m * k * tail);
     }
   }
 
 private:
-  /// Rows per block of A for the tall-product schedule: a multiple of the
-  /// tile height dividing M, at least 16 tiles, with the block's K columns
-  /// in about half of L2; 0 if there is none.
-  int64_t tallRowBlock() const {
-    for (int64_t rb = std::min(m / 2, kRowBlockFloats / k) / rows * rows;
-         rb >= 16 * rows; rb -= rows)
-      if (m % rb == 0)
-        return rb;
-    return 0;
+  /// Blocks of C: panels grouped by up to kGroupPanels (a B block of
+  /// kc x 256 floats stays in L2), rows by up to kMaxBlockRows; blocks are
+  /// then split until there are enough to share among threads.
+  Blocking chooseBlocking(int64_t fullPanels) const {
+    Blocking bl;
+    bool rowsSplit = m % rows == 0;
+    bl.mBlock = rowsSplit ? largestDivisor(m, rows, kMaxBlockRows) : m;
+    bl.groupPanels =
+        fullPanels > 0 ? largestDivisor(fullPanels, 1, kGroupPanels) : 1;
+    auto count = [&] {
+      return batchCount * (m / bl.mBlock) *
+             std::max<int64_t>(1, fullPanels / bl.groupPanels);
+    };
+    while (count() < kMinBlocks) {
+      // Halve the longer side of the block, if it can be cut.
+      int64_t smallerRows =
+          rowsSplit ? largestDivisor(m, rows, bl.mBlock / 2) : bl.mBlock;
+      int64_t smallerGroup = largestDivisor(fullPanels > 0 ? fullPanels : 1, 1,
+                                            bl.groupPanels / 2);
+      bool canRows = smallerRows < bl.mBlock && smallerRows >= kMinBlockRows;
+      bool canCols = smallerGroup < bl.groupPanels;
+      if (canCols && (!canRows || bl.groupPanels * kPanel >= bl.mBlock))
+        bl.groupPanels = smallerGroup;
+      else if (canRows)
+        bl.mBlock = smallerRows;
+      else
+        break;
+    }
+    bl.mBlocks = m / bl.mBlock;
+    bl.nBlocks = std::max<int64_t>(1, fullPanels / bl.groupPanels);
+    return bl;
+  }
+
+  /// One scf.parallel over batch x row blocks x `nBlocks` column blocks of
+  /// `panels` panels each, starting at column `nBase`.
+  void nest(const Blocking &bl, int64_t nBlocks, int64_t panels,
+            std::array<int64_t, 2> widths, int64_t nBase, int64_t work) {
+    int64_t count = batchCount * bl.mBlocks * nBlocks;
+    parallel({count}, work, [&](ValueRange ivs) {
+      Value rest = ivs[0];
+      auto split = [&](int64_t size) {
+        Value idx = b.create<arith::RemUIOp>(loc, rest, index(size));
+        rest = b.create<arith::DivUIOp>(loc, rest, index(size));
+        return idx;
+      };
+      Value nb = nBlocks > 1 ? split(nBlocks) : index(0);
+      Value mb = bl.mBlocks > 1 ? split(bl.mBlocks) : index(0);
+      SmallVector<Value> batchIvs(batchSizes.size());
+      for (int64_t d = batchSizes.size() - 1; d >= 0; --d)
+        batchIvs[d] = d == 0 ? rest : split(batchSizes[d]);
+      Value n0 = b.create<arith::AddIOp>(
+          loc, index(nBase),
+          b.create<arith::MulIOp>(loc, nb, index(panels * kPanel)));
+      Value m0 = b.create<arith::MulIOp>(loc, mb, index(bl.mBlock));
+      block(batchIvs, m0, bl.mBlock, n0, panels, widths);
+    });
   }
 
   /// An scf.parallel over [0, size) per entry of `sizes`, whose body `body`
@@ -250,6 +268,19 @@ private:
 
   Value index(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
 
+  Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
+  Value add(Value x, int64_t y) { return y == 0 ? x : add(x, index(y)); }
+
+  /// Builds `for iv in [lb, ub) step step { body(iv) }` at the insertion
+  /// point.
+  void loop(Value lb, Value ub, int64_t step,
+            function_ref<void(Value)> body) {
+    auto op = b.create<scf::ForOp>(loc, lb, ub, index(step));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(op.getBody()->getTerminator());
+    body(op.getInductionVar());
+  }
+
   /// Indices of `map`'s operand given a value per loop dimension.
   SmallVector<Value> indices(AffineMap map, ArrayRef<Value> ivs) {
     SmallVector<Value> result;
@@ -258,21 +289,25 @@ private:
     return result;
   }
 
-  Value mask(int64_t width) {
-    SmallVector<bool> bits(kLanes, false);
+  Value mask(int64_t width, int64_t lanes = kLanes) {
+    SmallVector<bool> bits(lanes, false);
     std::fill_n(bits.begin(), width, true);
-    auto type = VectorType::get({kLanes}, b.getI1Type());
+    auto type = VectorType::get({lanes}, b.getI1Type());
     return b.create<arith::ConstantOp>(loc,
                                        DenseElementsAttr::get(type, bits));
   }
 
-  Value loadVec(Value mem, ValueRange idx, int64_t width) {
-    if (width == kLanes)
-      return b.create<vector::LoadOp>(loc, vecType, mem, idx);
-    Value zero = b.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(vecType, 0.0f));
-    return b.create<vector::MaskedLoadOp>(loc, vecType, mem, idx, mask(width),
-                                          zero);
+  /// A vector of `lanes` from `mem` at `idx`, its first `width` lanes read
+  /// and the others zero.
+  Value loadVec(Value mem, ValueRange idx, int64_t width,
+                int64_t lanes = kLanes) {
+    auto type = VectorType::get({lanes}, b.getF32Type());
+    if (width == lanes)
+      return b.create<vector::LoadOp>(loc, type, mem, idx);
+    Value zero =
+        b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(type, 0.0f));
+    return b.create<vector::MaskedLoadOp>(loc, type, mem, idx,
+                                          mask(width, lanes), zero);
   }
 
   void storeVec(Value v, Value mem, ValueRange idx, int64_t width) {
@@ -282,50 +317,159 @@ private:
       b.create<vector::MaskedStoreOp>(loc, mem, idx, mask(width), v);
   }
 
-  /// All row tiles of the 32-column panel at n0, for every k block.
-  /// Rows [mBase, mBase + mCount) of the panel: register tiles of `rows`
-  /// rows, the remainder as one shorter tile.
-  void panel(ValueRange batchIvs, Value n0, std::array<int64_t, 2> widths,
-             Value mBase, int64_t mCount) {
-    auto body = [&](Value kb) {
-      int64_t fullRows = mCount / rows * rows;
-      Value fullEnd = b.create<arith::AddIOp>(loc, mBase, index(fullRows));
-      if (fullRows > 0) {
-        auto loop = b.create<scf::ForOp>(loc, mBase, fullEnd, index(rows));
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPoint(loop.getBody()->getTerminator());
-        tile(batchIvs, loop.getInductionVar(), rows, n0, widths, kb);
-      }
-      if (mCount % rows)
-        tile(batchIvs, fullEnd, mCount % rows, n0, widths, kb);
-    };
-    if (kc >= k) {
-      body(index(0));
-      return;
-    }
-    auto loop = b.create<scf::ForOp>(loc, index(0), index(k), index(kc));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(loop.getBody()->getTerminator());
-    body(loop.getInductionVar());
-  }
-
-  /// One `tileRows` x 32 tile of C at (m0, n0), accumulated over
-  /// k in [kb, min(kb + kc, k)).
-  void tile(ValueRange batchIvs, Value m0, int64_t tileRows, Value n0,
-            std::array<int64_t, 2> widths, Value kb) {
-    unsigned numVecs = widths[1] > 0 ? 2 : 1;
+  /// Loop values for the batch indices `batchIvs`, others unset.
+  SmallVector<Value> loopIvs(ValueRange batchIvs) {
     SmallVector<Value> ivs(c.loopSizes.size());
     for (auto [d, iv] : llvm::zip(c.batch, batchIvs))
       ivs[d] = iv;
+    return ivs;
+  }
+
+  /// The block of C at rows [m0, m0 + mCount) and `panels` panels from
+  /// column n0, over all of k: per k block, B's panels are packed into
+  /// `bp` [panels][kc][32] (and A's rows into `ap` [tiles][kc][rows] when A
+  /// is not stored row by row), then every register tile is accumulated.
+  void block(ValueRange batchIvs, Value m0, int64_t mCount, Value n0,
+             int64_t panels, std::array<int64_t, 2> widths) {
+    int64_t tiles = (mCount + rows - 1) / rows;
+    auto bpType = MemRefType::get({panels, kc, kPanel}, b.getF32Type());
+    Value bp = b.create<memref::AllocOp>(loc, bpType, b.getI64IntegerAttr(64));
+    Value ap;
+    if (packA) {
+      auto apType = MemRefType::get({tiles, kc, rows}, b.getF32Type());
+      ap = b.create<memref::AllocOp>(loc, apType, b.getI64IntegerAttr(64));
+    }
+    auto body = [&](Value kb) {
+      Value kLen = k % kc == 0
+                       ? index(kc)
+                       : b.create<arith::MinSIOp>(
+                             loc, index(kc),
+                             b.create<arith::SubIOp>(loc, index(k), kb));
+      packB(bp, batchIvs, kb, kLen, n0, panels, widths);
+      if (packA)
+        packRows(ap, batchIvs, kb, kLen, m0, mCount);
+      loop(index(0), index(panels), 1, [&](Value p) {
+        Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
+        int64_t fullTiles = mCount / rows;
+        if (fullTiles > 0)
+          loop(index(0), index(fullTiles), 1, [&](Value t) {
+            tile(batchIvs, m0, t, rows, np, widths, kb, kLen, bp, p, ap);
+          });
+        if (mCount % rows)
+          tile(batchIvs, m0, index(fullTiles), mCount % rows, np, widths, kb,
+               kLen, bp, p, ap);
+      });
+    };
+    if (kc >= k)
+      body(index(0));
+    else
+      loop(index(0), index(k), kc, body);
+    b.create<memref::DeallocOp>(loc, bp);
+    if (ap)
+      b.create<memref::DeallocOp>(loc, ap);
+  }
+
+  /// bp[p][kk][0..32) = B[kb + kk, n0 + 32p ..] for kk < kLen, zero past the
+  /// panel's `widths`.
+  void packB(Value bp, ValueRange batchIvs, Value kb, Value kLen, Value n0,
+             int64_t panels, std::array<int64_t, 2> widths) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    unsigned numVecs = widths[1] > 0 ? 2 : 1;
+    if (bContiguous) {
+      // Row by row of B: each k reads panels x 32 consecutive floats.
+      loop(index(0), kLen, 1, [&](Value kk) {
+        ivs[c.k] = add(kb, kk);
+        loop(index(0), index(panels), 1, [&](Value p) {
+          Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
+          for (unsigned j = 0; j < numVecs; ++j) {
+            ivs[c.n] = add(np, j * kLanes);
+            Value v = loadVec(c.b, indices(c.bMap, ivs), widths[j]);
+            b.create<vector::StoreOp>(loc, v, bp,
+                                      ValueRange{p, kk, index(j * kLanes)});
+          }
+        });
+      });
+      return;
+    }
+    // B stored with n not innermost (A * B^T): 16 columns of a row of the
+    // panel are one gather of elements `stride` apart; the panel's 32 rows
+    // of B stay in L1 while k advances.
+    auto bType = cast<MemRefType>(c.b.getType());
+    unsigned npos =
+        *c.bMap.getResultPosition(getAffineDimExpr(c.n, b.getContext()));
+    int64_t stride = 1;
+    for (unsigned d = npos + 1; d < bType.getRank(); ++d)
+      stride *= bType.getDimSize(d);
+    SmallVector<int32_t> offsets;
+    for (int64_t l = 0; l < kLanes; ++l)
+      offsets.push_back(l * stride);
+    auto offType = VectorType::get({kLanes}, b.getI32Type());
+    Value offsetVec = b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(offType, ArrayRef<int32_t>(offsets)));
+    Value zero =
+        b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(vecType, 0.0f));
+    loop(index(0), index(panels), 1, [&](Value p) {
+      Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
+      loop(index(0), kLen, 1, [&](Value kk) {
+        ivs[c.k] = add(kb, kk);
+        for (unsigned j = 0; j < numVecs; ++j) {
+          ivs[c.n] = add(np, j * kLanes);
+          Value v = b.create<vector::GatherOp>(
+              loc, vecType, c.b, indices(c.bMap, ivs), offsetVec,
+              mask(widths[j]), zero);
+          b.create<vector::StoreOp>(loc, v, bp,
+                                    ValueRange{p, kk, index(j * kLanes)});
+        }
+      });
+    });
+  }
+
+  /// ap[t][kk][i] = A[m0 + t * rows + i, kb + kk] for kk < kLen and the
+  /// block's mCount rows, so the register tiles broadcast consecutive
+  /// floats.
+  void packRows(Value ap, ValueRange batchIvs, Value kb, Value kLen, Value m0,
+                int64_t mCount) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    int64_t fullTiles = mCount / rows, rest = mCount % rows;
+    loop(index(0), kLen, 1, [&](Value kk) {
+      ivs[c.k] = add(kb, kk);
+      auto copyTile = [&](Value t, int64_t tileRows) {
+        Value mt = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
+        if (aRowsContiguous) {
+          // A^T: the tile's rows are consecutive floats of A.
+          ivs[c.m] = mt;
+          Value v = loadVec(c.a, indices(c.aMap, ivs), tileRows, rows);
+          b.create<vector::StoreOp>(loc, v, ap, ValueRange{t, kk, index(0)});
+          return;
+        }
+        for (int64_t i = 0; i < tileRows; ++i) {
+          ivs[c.m] = add(mt, i);
+          Value v = b.create<memref::LoadOp>(loc, c.a, indices(c.aMap, ivs));
+          b.create<memref::StoreOp>(loc, v, ap, ValueRange{t, kk, index(i)});
+        }
+      };
+      if (fullTiles > 0)
+        loop(index(0), index(fullTiles), 1,
+             [&](Value t) { copyTile(t, rows); });
+      if (rest)
+        copyTile(index(fullTiles), rest);
+    });
+  }
+
+  /// One `tileRows` x 32 register tile of C: rows m0 + t * rows .., columns
+  /// np .., accumulated over k in [kb, kb + kLen) from panel p of `bp` and
+  /// from `ap` (tile t) or A itself.
+  void tile(ValueRange batchIvs, Value m0, Value t, int64_t tileRows, Value np,
+            std::array<int64_t, 2> widths, Value kb, Value kLen, Value bp,
+            Value p, Value ap) {
+    unsigned numVecs = widths[1] > 0 ? 2 : 1;
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    Value mt = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
     SmallVector<Value> rowIdx, colIdx;
     for (int64_t i = 0; i < tileRows; ++i)
-      rowIdx.push_back(i == 0 ? m0
-                              : b.create<arith::AddIOp>(loc, m0, index(i))
-                                    .getResult());
+      rowIdx.push_back(add(mt, i));
     for (unsigned j = 0; j < numVecs; ++j)
-      colIdx.push_back(j == 0 ? n0
-                              : b.create<arith::AddIOp>(loc, n0, index(kLanes))
-                                    .getResult());
+      colIdx.push_back(add(np, j * kLanes));
     SmallVector<Value> accs;
     for (int64_t i = 0; i < tileRows; ++i)
       for (unsigned j = 0; j < numVecs; ++j) {
@@ -333,27 +477,27 @@ private:
         ivs[c.n] = colIdx[j];
         accs.push_back(loadVec(c.c, indices(c.cMap, ivs), widths[j]));
       }
-    Value kEnd = kc >= k ? index(k)
-                         : b.create<arith::MinSIOp>(
-                                loc, b.create<arith::AddIOp>(loc, kb, index(kc)),
-                                index(k));
-    auto loop = b.create<scf::ForOp>(
-        loc, kb, kEnd, index(1), accs,
-        [&](OpBuilder &nb, Location, Value kIv, ValueRange iter) {
+    auto kLoop = b.create<scf::ForOp>(
+        loc, index(0), kLen, index(1), accs,
+        [&](OpBuilder &nb, Location, Value kk, ValueRange iter) {
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-          SmallVector<Value> loopIvs = ivs;
-          loopIvs[c.k] = kIv;
           SmallVector<Value> bVecs;
-          for (unsigned j = 0; j < numVecs; ++j) {
-            loopIvs[c.n] = colIdx[j];
-            bVecs.push_back(loadVec(c.b, indices(c.bMap, loopIvs), widths[j]));
-          }
+          for (unsigned j = 0; j < numVecs; ++j)
+            bVecs.push_back(b.create<vector::LoadOp>(
+                loc, vecType, bp, ValueRange{p, kk, index(j * kLanes)}));
+          SmallVector<Value> aIvs = ivs;
+          if (!ap)
+            aIvs[c.k] = add(kb, kk);
           SmallVector<Value> next;
           for (int64_t i = 0; i < tileRows; ++i) {
-            loopIvs[c.m] = rowIdx[i];
-            Value a = b.create<memref::LoadOp>(loc, c.a,
-                                               indices(c.aMap, loopIvs));
+            Value a;
+            if (ap) {
+              a = b.create<memref::LoadOp>(loc, ap, ValueRange{t, kk, index(i)});
+            } else {
+              aIvs[c.m] = rowIdx[i];
+              a = b.create<memref::LoadOp>(loc, c.a, indices(c.aMap, aIvs));
+            }
             Value splat = b.create<vector::BroadcastOp>(loc, vecType, a);
             for (unsigned j = 0; j < numVecs; ++j)
               next.push_back(b.create<vector::FMAOp>(
@@ -365,7 +509,7 @@ private:
       for (unsigned j = 0; j < numVecs; ++j) {
         ivs[c.m] = rowIdx[i];
         ivs[c.n] = colIdx[j];
-        storeVec(loop.getResult(i * numVecs + j), c.c, indices(c.cMap, ivs),
+        storeVec(kLoop.getResult(i * numVecs + j), c.c, indices(c.cMap, ivs),
                  widths[j]);
       }
   }
@@ -374,6 +518,9 @@ private:
   Location loc;
   const Contraction &c;
   int64_t rows, m, n, k, kc;
+  SmallVector<int64_t> batchSizes;
+  int64_t batchCount;
+  bool packA, aRowsContiguous, bContiguous;
   VectorType vecType;
 };
 
@@ -403,10 +550,7 @@ public:
     for (Contraction &c : work) {
       OpBuilder b(c.op);
       Location loc = c.op.getLoc();
-      Value tmp = makeBContiguous(b, loc, c);
       KernelBuilder(b, loc, c, rows, kBlock).build();
-      if (tmp)
-        b.create<memref::DeallocOp>(loc, tmp);
       c.op->erase();
     }
   }
