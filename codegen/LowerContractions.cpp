@@ -37,10 +37,15 @@ namespace {
 
 constexpr int64_t kLanes = 16;            // f32 lanes of one zmm register
 constexpr int64_t kPanel = 2 * kLanes;    // columns of C per register tile
-constexpr int64_t kGroupPanels = 8;      // panels per block of C (256 columns)
-constexpr int64_t kMaxBlockRows = 512;   // rows per block of C
-constexpr int64_t kMinBlockRows = 32;    // ... when blocks are split for threads
-constexpr int64_t kMinBlocks = 4;        // blocks wanted for the threads
+static int64_t envOr(const char *n, int64_t d) { const char *v = getenv(n); return v ? atoll(v) : d; }
+static int64_t kGroupPanels = envOr("MM_G", 8);      // panels per block of C (256 columns)
+static int64_t kMaxBlockRows = envOr("MM_MB", 512);   // rows per block of C
+static int64_t kMinBlockRows = envOr("MM_MINMB", 32);    // ... when blocks are split for threads
+static int64_t kMinBlocks = envOr("MM_MINBLOCKS", 4);        // blocks wanted for the threads
+static int64_t kPackAlways = envOr("MM_PACKA", 0);
+static int64_t kKC = envOr("MM_KC", 0);
+static int64_t kPrefetch = envOr("MM_PF", 1);
+static int64_t kRowsEnv = envOr("MM_ROWS", 0);
 
 /// A contraction ready for codegen: loop dimension roles and operands.
 struct Contraction {
@@ -149,22 +154,20 @@ class KernelBuilder {
 public:
   KernelBuilder(OpBuilder &b, Location loc, const Contraction &c,
                 int64_t rows, int64_t kBlock)
-      : b(b), loc(loc), c(c), rows(rows) {
+      : b(b), loc(loc), c(c), rows(kRowsEnv ? kRowsEnv : rows) {
     m = c.loopSizes[c.m];
     n = c.loopSizes[c.n];
     k = c.loopSizes[c.k];
-    kc = std::min(k, kBlock);
+    kc = std::min(k, kKC ? kKC : kBlock);
     vecType = VectorType::get({kLanes}, b.getF32Type());
     for (unsigned d : c.batch)
       batchSizes.push_back(c.loopSizes[d]);
     batchCount = 1;
     for (int64_t size : batchSizes)
       batchCount *= size;
-    unsigned aLast = c.aMap.getDimPosition(c.aMap.getNumResults() - 1);
-    unsigned bLast = c.bMap.getDimPosition(c.bMap.getNumResults() - 1);
-    packA = aLast != c.k;
-    aRowsContiguous = aLast == c.m;
-    bContiguous = bLast == c.n;
+    aLast = c.aMap.getDimPosition(c.aMap.getNumResults() - 1);
+    bLast = c.bMap.getDimPosition(c.bMap.getNumResults() - 1);
+    packA = aLast != c.k || kPackAlways;
   }
 
   void build() {
@@ -332,11 +335,14 @@ private:
   void block(ValueRange batchIvs, Value m0, int64_t mCount, Value n0,
              int64_t panels, std::array<int64_t, 2> widths) {
     int64_t tiles = (mCount + rows - 1) / rows;
-    auto bpType = MemRefType::get({panels, kc, kPanel}, b.getF32Type());
+    // Panels and tiles padded by a cache line, so that the packing loops'
+    // stores to several of them do not all map to the same cache sets.
+    auto bpType =
+        MemRefType::get({panels, kc * kPanel + kLanes}, b.getF32Type());
     Value bp = b.create<memref::AllocOp>(loc, bpType, b.getI64IntegerAttr(64));
     Value ap;
     if (packA) {
-      auto apType = MemRefType::get({tiles, kc, rows}, b.getF32Type());
+      auto apType = MemRefType::get({tiles, kc * rows + kLanes}, b.getF32Type());
       ap = b.create<memref::AllocOp>(loc, apType, b.getI64IntegerAttr(64));
     }
     auto body = [&](Value kb) {
@@ -353,6 +359,11 @@ private:
         int64_t fullTiles = mCount / rows;
         if (fullTiles > 0)
           loop(index(0), index(fullTiles), 1, [&](Value t) {
+            if (kPrefetch && widths[1] == kLanes && fullTiles > 1)
+              prefetchTile(batchIvs, m0,
+                           b.create<arith::MinSIOp>(loc, add(t, 1),
+                                                    index(fullTiles - 1)),
+                           np);
             tile(batchIvs, m0, t, rows, np, widths, kb, kLen, bp, p, ap);
           });
         if (mCount % rows)
@@ -369,91 +380,212 @@ private:
       b.create<memref::DeallocOp>(loc, ap);
   }
 
-  /// bp[p][kk][0..32) = B[kb + kk, n0 + 32p ..] for kk < kLen, zero past the
-  /// panel's `widths`.
+  /// bp[p][kk][0..32) = B[kb + kk, n0 + 32p ..] for kk < kLen (lanes past
+  /// the panel's `widths` are left unset: they only reach masked-off lanes
+  /// of C).
   void packB(Value bp, ValueRange batchIvs, Value kb, Value kLen, Value n0,
              int64_t panels, std::array<int64_t, 2> widths) {
     SmallVector<Value> ivs = loopIvs(batchIvs);
     unsigned numVecs = widths[1] > 0 ? 2 : 1;
-    if (bContiguous) {
+    auto panelBase = [&](Value p) {
+      return add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
+    };
+    if (bLast == c.n) {
       // Row by row of B: each k reads panels x 32 consecutive floats.
       loop(index(0), kLen, 1, [&](Value kk) {
         ivs[c.k] = add(kb, kk);
         loop(index(0), index(panels), 1, [&](Value p) {
-          Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
+          Value np = panelBase(p);
           for (unsigned j = 0; j < numVecs; ++j) {
             ivs[c.n] = add(np, j * kLanes);
             Value v = loadVec(c.b, indices(c.bMap, ivs), widths[j]);
             b.create<vector::StoreOp>(loc, v, bp,
-                                      ValueRange{p, kk, index(j * kLanes)});
+                                      bpIndex(p, kk, j * kLanes));
           }
         });
       });
       return;
     }
-    // B stored with n not innermost (A * B^T): 16 columns of a row of the
-    // panel are one gather of elements `stride` apart; the panel's 32 rows
-    // of B stay in L1 while k advances.
-    auto bType = cast<MemRefType>(c.b.getType());
-    unsigned npos =
-        *c.bMap.getResultPosition(getAffineDimExpr(c.n, b.getContext()));
-    int64_t stride = 1;
-    for (unsigned d = npos + 1; d < bType.getRank(); ++d)
-      stride *= bType.getDimSize(d);
-    SmallVector<int32_t> offsets;
-    for (int64_t l = 0; l < kLanes; ++l)
-      offsets.push_back(l * stride);
-    auto offType = VectorType::get({kLanes}, b.getI32Type());
-    Value offsetVec = b.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(offType, ArrayRef<int32_t>(offsets)));
-    Value zero =
-        b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(vecType, 0.0f));
     loop(index(0), index(panels), 1, [&](Value p) {
-      Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
-      loop(index(0), kLen, 1, [&](Value kk) {
-        ivs[c.k] = add(kb, kk);
-        for (unsigned j = 0; j < numVecs; ++j) {
-          ivs[c.n] = add(np, j * kLanes);
-          Value v = b.create<vector::GatherOp>(
-              loc, vecType, c.b, indices(c.bMap, ivs), offsetVec,
-              mask(widths[j]), zero);
-          b.create<vector::StoreOp>(loc, v, bp,
-                                    ValueRange{p, kk, index(j * kLanes)});
+      Value np = panelBase(p);
+      for (unsigned j = 0; j < numVecs; ++j) {
+        Value nj = add(np, j * kLanes);
+        auto scalar = [&](Value kk) {
+          ivs[c.k] = add(kb, kk);
+          for (int64_t r = 0; r < widths[j]; ++r) {
+            ivs[c.n] = add(nj, r);
+            Value v = b.create<memref::LoadOp>(loc, c.b, indices(c.bMap, ivs));
+            b.create<memref::StoreOp>(
+                loc, v, bp, bpIndex(p, kk, j * kLanes + r));
+          }
+        };
+        if (bLast != c.k) {
+          loop(index(0), kLen, 1, scalar);
+          continue;
         }
-      });
+        // A * B^T: 16 rows of B (columns of the panel) by 16 k at a time,
+        // transposed in registers.
+        Value k16 = byBlocks(kLen, kLanes, [&](Value kk0) {
+          ivs[c.k] = add(kb, kk0);
+          SmallVector<Value> in;
+          for (int64_t r = 0; r < kLanes; ++r) {
+            ivs[c.n] = add(nj, r);
+            in.push_back(r < widths[j]
+                             ? b.create<vector::LoadOp>(
+                                   loc, vecType, c.b, indices(c.bMap, ivs))
+                                   .getResult()
+                             : zeroVec());
+          }
+          SmallVector<Value> out = transpose(in);
+          for (int64_t h = 0; h < kLanes; ++h)
+            b.create<vector::StoreOp>(
+                loc, out[h], bp, bpIndex(p, add(kk0, h), j * kLanes));
+        });
+        if (k16)
+          loop(k16, kLen, 1, scalar);
+      }
     });
   }
 
-  /// ap[t][kk][i] = A[m0 + t * rows + i, kb + kk] for kk < kLen and the
-  /// block's mCount rows, so the register tiles broadcast consecutive
+  /// Where bp[p][kk][lane] is stored.
+  SmallVector<Value, 2> bpIndex(Value p, Value kk, int64_t lane) {
+    return {p, add(b.create<arith::MulIOp>(loc, kk, index(kPanel)), lane)};
+  }
+
+  /// ap[t][kk * rows + i] = A[m0 + t * rows + i, kb + kk] for kk < kLen and
+  /// the block's mCount rows, so the register tiles broadcast consecutive
   /// floats.
   void packRows(Value ap, ValueRange batchIvs, Value kb, Value kLen, Value m0,
                 int64_t mCount) {
     SmallVector<Value> ivs = loopIvs(batchIvs);
     int64_t fullTiles = mCount / rows, rest = mCount % rows;
-    loop(index(0), kLen, 1, [&](Value kk) {
-      ivs[c.k] = add(kb, kk);
-      auto copyTile = [&](Value t, int64_t tileRows) {
-        Value mt = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
-        if (aRowsContiguous) {
-          // A^T: the tile's rows are consecutive floats of A.
-          ivs[c.m] = mt;
+    auto tileBase = [&](Value t) {
+      return add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
+    };
+    auto forTiles = [&](function_ref<void(Value, int64_t)> body) {
+      if (fullTiles > 0)
+        loop(index(0), index(fullTiles), 1, [&](Value t) { body(t, rows); });
+      if (rest)
+        body(index(fullTiles), rest);
+    };
+    auto kkRows = [&](Value kk) {
+      return b.create<arith::MulIOp>(loc, kk, index(rows)).getResult();
+    };
+    if (aLast == c.m) {
+      // A^T: a tile's rows at one k are consecutive floats of A, and one k
+      // of the whole block is a row of A.
+      loop(index(0), kLen, 1, [&](Value kk) {
+        ivs[c.k] = add(kb, kk);
+        forTiles([&](Value t, int64_t tileRows) {
+          ivs[c.m] = tileBase(t);
           Value v = loadVec(c.a, indices(c.aMap, ivs), tileRows, rows);
-          b.create<vector::StoreOp>(loc, v, ap, ValueRange{t, kk, index(0)});
-          return;
-        }
+          b.create<vector::StoreOp>(loc, v, ap, ValueRange{t, kkRows(kk)});
+        });
+      });
+      return;
+    }
+    forTiles([&](Value t, int64_t tileRows) {
+      Value mt = tileBase(t);
+      auto scalar = [&](Value kk) {
+        ivs[c.k] = add(kb, kk);
         for (int64_t i = 0; i < tileRows; ++i) {
           ivs[c.m] = add(mt, i);
           Value v = b.create<memref::LoadOp>(loc, c.a, indices(c.aMap, ivs));
-          b.create<memref::StoreOp>(loc, v, ap, ValueRange{t, kk, index(i)});
+          b.create<memref::StoreOp>(loc, v, ap,
+                                    ValueRange{t, add(kkRows(kk), i)});
         }
       };
-      if (fullTiles > 0)
-        loop(index(0), index(fullTiles), 1,
-             [&](Value t) { copyTile(t, rows); });
-      if (rest)
-        copyTile(index(fullTiles), rest);
+      if (aLast != c.k || kLanes % rows != 0) {
+        loop(index(0), kLen, 1, scalar);
+        return;
+      }
+      // Row-major A: the tile's rows by 16 k at a time, transposed in
+      // registers into 16 x rows consecutive floats.
+      Value k16 = byBlocks(kLen, kLanes, [&](Value kk0) {
+        ivs[c.k] = add(kb, kk0);
+        SmallVector<Value> in;
+        for (int64_t i = 0; i < rows; ++i) {
+          ivs[c.m] = add(mt, i);
+          in.push_back(i < tileRows
+                           ? b.create<vector::LoadOp>(loc, vecType, c.a,
+                                                      indices(c.aMap, ivs))
+                                 .getResult()
+                           : zeroVec());
+        }
+        SmallVector<Value> out = transpose(in);
+        Value base = kkRows(kk0);
+        for (auto [h, v] : llvm::enumerate(out))
+          b.create<vector::StoreOp>(loc, v, ap,
+                                    ValueRange{t, add(base, h * kLanes)});
+      });
+      if (k16)
+        loop(k16, kLen, 1, scalar);
     });
+  }
+
+  /// Runs `body(kk0)` for kk0 = 0, step, .. while kk0 + step <= kLen and
+  /// returns where that stops, or null when it is statically kLen.
+  Value byBlocks(Value kLen, int64_t step, function_ref<void(Value)> body) {
+    std::optional<int64_t> known = getConstantIntValue(kLen);
+    Value end = known ? index(*known / step * step)
+                      : b.create<arith::MulIOp>(
+                            loc,
+                            b.create<arith::DivUIOp>(loc, kLen, index(step)),
+                            index(step));
+    loop(index(0), end, step, body);
+    if (known && *known % step == 0)
+      return nullptr;
+    return end;
+  }
+
+  Value zeroVec() {
+    return b.create<arith::ConstantOp>(loc,
+                                       DenseElementsAttr::get(vecType, 0.0f));
+  }
+
+  /// Transposes R rows of 16 floats (R a power of two dividing 16): result
+  /// h holds columns h * 16/R .. (h + 1) * 16/R of every row, column by
+  /// column. log2(R) rounds of two-input shuffles, each merging groups of
+  /// rows: in a group of g rows based at row a, vector a + h holds columns
+  /// h * 16/g .. of those rows, interleaved.
+  SmallVector<Value> transpose(ArrayRef<Value> in) {
+    int64_t r = in.size();
+    SmallVector<Value> cur(in.begin(), in.end());
+    for (int64_t g = 1; g < r; g *= 2) {
+      SmallVector<Value> next(r);
+      int64_t cols = kLanes / g, newCols = kLanes / (2 * g);
+      for (int64_t a = 0; a < r; a += 2 * g)
+        for (int64_t h2 = 0; h2 < 2 * g; ++h2) {
+          int64_t h = h2 / 2;
+          SmallVector<int64_t> maskIdx;
+          for (int64_t l = 0; l < kLanes; ++l) {
+            int64_t col = h2 * newCols + l / (2 * g);
+            int64_t row = l % (2 * g); // relative to a
+            int64_t src = row < g ? 0 : 1;
+            int64_t lane = (col - h * cols) * g + row % g;
+            maskIdx.push_back(src * kLanes + lane);
+          }
+          next[a + h2] = b.create<vector::ShuffleOp>(loc, cur[a + h],
+                                                     cur[a + g + h], maskIdx);
+        }
+      cur = std::move(next);
+    }
+    return cur;
+  }
+
+  /// Prefetches the C rows of full tile t (columns np .. np + 32), which
+  /// the next tile() call reads, while the current one computes.
+  void prefetchTile(ValueRange batchIvs, Value m0, Value t, Value np) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    Value mt = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < 2; ++j) {
+        ivs[c.m] = add(mt, i);
+        ivs[c.n] = add(np, j * kLanes);
+        b.create<memref::PrefetchOp>(loc, c.c, indices(c.cMap, ivs),
+                                     /*isWrite=*/true, /*localityHint=*/3,
+                                     /*isDataCache=*/true);
+      }
   }
 
   /// One `tileRows` x 32 register tile of C: rows m0 + t * rows .., columns
@@ -485,15 +617,19 @@ private:
           SmallVector<Value> bVecs;
           for (unsigned j = 0; j < numVecs; ++j)
             bVecs.push_back(b.create<vector::LoadOp>(
-                loc, vecType, bp, ValueRange{p, kk, index(j * kLanes)}));
+                loc, vecType, bp, bpIndex(p, kk, j * kLanes)));
           SmallVector<Value> aIvs = ivs;
-          if (!ap)
+          Value kkRows;
+          if (ap)
+            kkRows = b.create<arith::MulIOp>(loc, kk, index(rows));
+          else
             aIvs[c.k] = add(kb, kk);
           SmallVector<Value> next;
           for (int64_t i = 0; i < tileRows; ++i) {
             Value a;
             if (ap) {
-              a = b.create<memref::LoadOp>(loc, ap, ValueRange{t, kk, index(i)});
+              a = b.create<memref::LoadOp>(
+                  loc, ap, ValueRange{t, add(kkRows, i)});
             } else {
               aIvs[c.m] = rowIdx[i];
               a = b.create<memref::LoadOp>(loc, c.a, indices(c.aMap, aIvs));
@@ -520,7 +656,8 @@ private:
   int64_t rows, m, n, k, kc;
   SmallVector<int64_t> batchSizes;
   int64_t batchCount;
-  bool packA, aRowsContiguous, bContiguous;
+  unsigned aLast, bLast;
+  bool packA;
   VectorType vecType;
 };
 
