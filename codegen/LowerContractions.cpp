@@ -329,22 +329,24 @@ private:
   }
 
   /// The block of C at rows [m0, m0 + mCount) and `panels` panels from
-  /// column n0, over all of k: per k block, B's panels are packed into
-  /// `bp` [panels][kc][32] (and A's rows into `ap` [tiles][kc][rows] when A
-  /// is not stored row by row), then every register tile is accumulated.
+  /// column n0, over all of k. Per k block, B's panels are packed into `bp`
+  /// (kc x 32 floats per panel, the block in L2); then each register tile
+  /// row of A (packed into `ap`, kc x rows floats in L1, when A is not
+  /// row-major with short rows) is swept across all panels, which stream
+  /// from L2.
   void block(ValueRange batchIvs, Value m0, int64_t mCount, Value n0,
              int64_t panels, std::array<int64_t, 2> widths) {
-    int64_t tiles = (mCount + rows - 1) / rows;
-    // Panels and tiles padded by a cache line, so that the packing loops'
-    // stores to several of them do not all map to the same cache sets.
+    // Panels padded by a cache line, so that the packing loop's stores to
+    // several of them do not all map to the same cache sets.
     auto bpType =
         MemRefType::get({panels, kc * kPanel + kLanes}, b.getF32Type());
     Value bp = b.create<memref::AllocOp>(loc, bpType, b.getI64IntegerAttr(64));
     Value ap;
     if (packA) {
-      auto apType = MemRefType::get({tiles, kc * rows + kLanes}, b.getF32Type());
+      auto apType = MemRefType::get({kc * rows}, b.getF32Type());
       ap = b.create<memref::AllocOp>(loc, apType, b.getI64IntegerAttr(64));
     }
+    int64_t fullTiles = mCount / rows;
     auto body = [&](Value kb) {
       Value kLen = k % kc == 0
                        ? index(kc)
@@ -352,24 +354,40 @@ private:
                              loc, index(kc),
                              b.create<arith::SubIOp>(loc, index(k), kb));
       packB(bp, batchIvs, kb, kLen, n0, panels, widths);
-      if (packA)
-        packRows(ap, batchIvs, kb, kLen, m0, mCount);
-      loop(index(0), index(panels), 1, [&](Value p) {
-        Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
-        int64_t fullTiles = mCount / rows;
-        if (fullTiles > 0)
-          loop(index(0), index(fullTiles), 1, [&](Value t) {
-            if (kPrefetch && widths[1] == kLanes && fullTiles > 1)
-              prefetchTile(batchIvs, m0,
-                           b.create<arith::MinSIOp>(loc, add(t, 1),
-                                                    index(fullTiles - 1)),
-                           np);
-            tile(batchIvs, m0, t, rows, np, widths, kb, kLen, bp, p, ap);
-          });
-        if (mCount % rows)
-          tile(batchIvs, m0, index(fullTiles), mCount % rows, np, widths, kb,
-               kLen, bp, p, ap);
-      });
+      auto rowOfTiles = [&](Value t, int64_t tileRows) {
+        Value mt = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
+        if (packA)
+          packTile(ap, batchIvs, kb, kLen, mt, tileRows);
+        loop(index(0), index(panels), 1, [&](Value p) {
+          Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
+          if (kPrefetch && tileRows == rows && widths[1] == kLanes) {
+            // The C tile of the next call: the next panel, or the next row
+            // of tiles for a single panel.
+            if (panels > 1)
+              prefetchTile(batchIvs, mt,
+                           add(n0, b.create<arith::MulIOp>(
+                                       loc,
+                                       b.create<arith::MinSIOp>(
+                                           loc, add(p, 1), index(panels - 1)),
+                                       index(kPanel))));
+            else if (fullTiles > 1)
+              prefetchTile(
+                  batchIvs,
+                  add(m0, b.create<arith::MulIOp>(
+                              loc,
+                              b.create<arith::MinSIOp>(loc, add(t, 1),
+                                                       index(fullTiles - 1)),
+                              index(rows))),
+                  np);
+          }
+          tile(batchIvs, mt, tileRows, np, widths, kb, kLen, bp, p, ap);
+        });
+      };
+      if (fullTiles > 0)
+        loop(index(0), index(fullTiles), 1,
+             [&](Value t) { rowOfTiles(t, rows); });
+      if (mCount % rows)
+        rowOfTiles(index(fullTiles), mCount % rows);
     };
     if (kc >= k)
       body(index(0));
@@ -452,75 +470,56 @@ private:
     return {p, add(b.create<arith::MulIOp>(loc, kk, index(kPanel)), lane)};
   }
 
-  /// ap[t][kk * rows + i] = A[m0 + t * rows + i, kb + kk] for kk < kLen and
-  /// the block's mCount rows, so the register tiles broadcast consecutive
-  /// floats.
-  void packRows(Value ap, ValueRange batchIvs, Value kb, Value kLen, Value m0,
-                int64_t mCount) {
+  /// ap[kk * rows + i] = A[mt + i, kb + kk] for kk < kLen and i <
+  /// tileRows, so that the register tile broadcasts consecutive floats.
+  void packTile(Value ap, ValueRange batchIvs, Value kb, Value kLen, Value mt,
+                int64_t tileRows) {
     SmallVector<Value> ivs = loopIvs(batchIvs);
-    int64_t fullTiles = mCount / rows, rest = mCount % rows;
-    auto tileBase = [&](Value t) {
-      return add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
-    };
-    auto forTiles = [&](function_ref<void(Value, int64_t)> body) {
-      if (fullTiles > 0)
-        loop(index(0), index(fullTiles), 1, [&](Value t) { body(t, rows); });
-      if (rest)
-        body(index(fullTiles), rest);
-    };
     auto kkRows = [&](Value kk) {
       return b.create<arith::MulIOp>(loc, kk, index(rows)).getResult();
     };
     if (aLast == c.m) {
-      // A^T: a tile's rows at one k are consecutive floats of A, and one k
-      // of the whole block is a row of A.
+      // A^T: the tile's rows at one k are consecutive floats of A.
+      ivs[c.m] = mt;
       loop(index(0), kLen, 1, [&](Value kk) {
         ivs[c.k] = add(kb, kk);
-        forTiles([&](Value t, int64_t tileRows) {
-          ivs[c.m] = tileBase(t);
-          Value v = loadVec(c.a, indices(c.aMap, ivs), tileRows, rows);
-          b.create<vector::StoreOp>(loc, v, ap, ValueRange{t, kkRows(kk)});
-        });
+        Value v = loadVec(c.a, indices(c.aMap, ivs), tileRows, rows);
+        b.create<vector::StoreOp>(loc, v, ap, kkRows(kk));
       });
       return;
     }
-    forTiles([&](Value t, int64_t tileRows) {
-      Value mt = tileBase(t);
-      auto scalar = [&](Value kk) {
-        ivs[c.k] = add(kb, kk);
-        for (int64_t i = 0; i < tileRows; ++i) {
-          ivs[c.m] = add(mt, i);
-          Value v = b.create<memref::LoadOp>(loc, c.a, indices(c.aMap, ivs));
-          b.create<memref::StoreOp>(loc, v, ap,
-                                    ValueRange{t, add(kkRows(kk), i)});
-        }
-      };
-      if (aLast != c.k || kLanes % rows != 0) {
-        loop(index(0), kLen, 1, scalar);
-        return;
+    auto scalar = [&](Value kk) {
+      ivs[c.k] = add(kb, kk);
+      for (int64_t i = 0; i < tileRows; ++i) {
+        ivs[c.m] = add(mt, i);
+        Value v = b.create<memref::LoadOp>(loc, c.a, indices(c.aMap, ivs));
+        b.create<memref::StoreOp>(loc, v, ap, add(kkRows(kk), i));
       }
-      // Row-major A: the tile's rows by 16 k at a time, transposed in
-      // registers into 16 x rows consecutive floats.
-      Value k16 = byBlocks(kLen, kLanes, [&](Value kk0) {
-        ivs[c.k] = add(kb, kk0);
-        SmallVector<Value> in;
-        for (int64_t i = 0; i < rows; ++i) {
-          ivs[c.m] = add(mt, i);
-          in.push_back(i < tileRows
-                           ? b.create<vector::LoadOp>(loc, vecType, c.a,
-                                                      indices(c.aMap, ivs))
-                                 .getResult()
-                           : zeroVec());
-        }
-        SmallVector<Value> out = transpose(in);
-        Value base = kkRows(kk0);
-        for (auto [h, v] : llvm::enumerate(out))
-          b.create<vector::StoreOp>(loc, v, ap,
-                                    ValueRange{t, add(base, h * kLanes)});
-      });
-      if (k16)
-        loop(k16, kLen, 1, scalar);
+    };
+    if (aLast != c.k || kLanes % rows != 0) {
+      loop(index(0), kLen, 1, scalar);
+      return;
+    }
+    // Row-major A: the tile's rows by 16 k at a time, transposed in
+    // registers into 16 x rows consecutive floats.
+    Value k16 = byBlocks(kLen, kLanes, [&](Value kk0) {
+      ivs[c.k] = add(kb, kk0);
+      SmallVector<Value> in;
+      for (int64_t i = 0; i < rows; ++i) {
+        ivs[c.m] = add(mt, i);
+        in.push_back(i < tileRows
+                         ? b.create<vector::LoadOp>(loc, vecType, c.a,
+                                                    indices(c.aMap, ivs))
+                               .getResult()
+                         : zeroVec());
+      }
+      SmallVector<Value> out = transpose(in);
+      Value base = kkRows(kk0);
+      for (auto [h, v] : llvm::enumerate(out))
+        b.create<vector::StoreOp>(loc, v, ap, add(base, h * kLanes));
     });
+    if (k16)
+      loop(k16, kLen, 1, scalar);
   }
 
   /// Runs `body(kk0)` for kk0 = 0, step, .. while kk0 + step <= kLen and
@@ -575,9 +574,8 @@ private:
 
   /// Prefetches the C rows of full tile t (columns np .. np + 32), which
   /// the next tile() call reads, while the current one computes.
-  void prefetchTile(ValueRange batchIvs, Value m0, Value t, Value np) {
+  void prefetchTile(ValueRange batchIvs, Value mt, Value np) {
     SmallVector<Value> ivs = loopIvs(batchIvs);
-    Value mt = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
     for (int64_t i = 0; i < rows; ++i)
       for (int64_t j = 0; j < 2; ++j) {
         ivs[c.m] = add(mt, i);
@@ -591,12 +589,11 @@ private:
   /// One `tileRows` x 32 register tile of C: rows m0 + t * rows .., columns
   /// np .., accumulated over k in [kb, kb + kLen) from panel p of `bp` and
   /// from `ap` (tile t) or A itself.
-  void tile(ValueRange batchIvs, Value m0, Value t, int64_t tileRows, Value np,
+  void tile(ValueRange batchIvs, Value mt, int64_t tileRows, Value np,
             std::array<int64_t, 2> widths, Value kb, Value kLen, Value bp,
             Value p, Value ap) {
     unsigned numVecs = widths[1] > 0 ? 2 : 1;
     SmallVector<Value> ivs = loopIvs(batchIvs);
-    Value mt = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
     SmallVector<Value> rowIdx, colIdx;
     for (int64_t i = 0; i < tileRows; ++i)
       rowIdx.push_back(add(mt, i));
@@ -628,8 +625,7 @@ private:
           for (int64_t i = 0; i < tileRows; ++i) {
             Value a;
             if (ap) {
-              a = b.create<memref::LoadOp>(
-                  loc, ap, ValueRange{t, add(kkRows, i)});
+              a = b.create<memref::LoadOp>(loc, ap, add(kkRows, i));
             } else {
               aIvs[c.m] = rowIdx[i];
               a = b.create<memref::LoadOp>(loc, c.a, indices(c.aMap, aIvs));
