@@ -167,7 +167,7 @@ public:
       batchCount *= size;
     aLast = c.aMap.getDimPosition(c.aMap.getNumResults() - 1);
     bLast = c.bMap.getDimPosition(c.bMap.getNumResults() - 1);
-    packA = aLast != c.k || kPackAlways;
+    packA = aLast != c.k || (kPackAlways == 1) || (kPackAlways == 0 && k * 4 >= 4096);
   }
 
   void build() {
@@ -341,9 +341,14 @@ private:
     auto bpType =
         MemRefType::get({panels, kc * kPanel + kLanes}, b.getF32Type());
     Value bp = b.create<memref::AllocOp>(loc, bpType, b.getI64IntegerAttr(64));
+    // A^T is packed for the whole block at once (reading whole rows of A);
+    // other layouts a tile at a time, just before its use.
+    int64_t tiles = (mCount + rows - 1) / rows;
+    bool packBlock = aLast == c.m;
     Value ap;
     if (packA) {
-      auto apType = MemRefType::get({kc * rows}, b.getF32Type());
+      auto apType = MemRefType::get({packBlock ? tiles : 1, kc * rows + kLanes},
+                                    b.getF32Type());
       ap = b.create<memref::AllocOp>(loc, apType, b.getI64IntegerAttr(64));
     }
     int64_t fullTiles = mCount / rows;
@@ -354,10 +359,13 @@ private:
                              loc, index(kc),
                              b.create<arith::SubIOp>(loc, index(k), kb));
       packB(bp, batchIvs, kb, kLen, n0, panels, widths);
+      if (packA && packBlock)
+        packColumns(ap, batchIvs, kb, kLen, m0, mCount);
       auto rowOfTiles = [&](Value t, int64_t tileRows) {
         Value mt = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
-        if (packA)
-          packTile(ap, batchIvs, kb, kLen, mt, tileRows);
+        Value apRow = packBlock ? t : index(0);
+        if (packA && !packBlock)
+          packTile(ap, apRow, batchIvs, kb, kLen, mt, tileRows);
         loop(index(0), index(panels), 1, [&](Value p) {
           Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
           if (kPrefetch && tileRows == rows && widths[1] == kLanes) {
@@ -380,7 +388,7 @@ private:
                               index(rows))),
                   np);
           }
-          tile(batchIvs, mt, tileRows, np, widths, kb, kLen, bp, p, ap);
+          tile(batchIvs, mt, tileRows, np, widths, kb, kLen, bp, p, ap, apRow);
         });
       };
       if (fullTiles > 0)
@@ -470,30 +478,21 @@ private:
     return {p, add(b.create<arith::MulIOp>(loc, kk, index(kPanel)), lane)};
   }
 
-  /// ap[kk * rows + i] = A[mt + i, kb + kk] for kk < kLen and i <
+  /// ap[apRow][kk * rows + i] = A[mt + i, kb + kk] for kk < kLen and i <
   /// tileRows, so that the register tile broadcasts consecutive floats.
-  void packTile(Value ap, ValueRange batchIvs, Value kb, Value kLen, Value mt,
-                int64_t tileRows) {
+  void packTile(Value ap, Value apRow, ValueRange batchIvs, Value kb,
+                Value kLen, Value mt, int64_t tileRows) {
     SmallVector<Value> ivs = loopIvs(batchIvs);
     auto kkRows = [&](Value kk) {
       return b.create<arith::MulIOp>(loc, kk, index(rows)).getResult();
     };
-    if (aLast == c.m) {
-      // A^T: the tile's rows at one k are consecutive floats of A.
-      ivs[c.m] = mt;
-      loop(index(0), kLen, 1, [&](Value kk) {
-        ivs[c.k] = add(kb, kk);
-        Value v = loadVec(c.a, indices(c.aMap, ivs), tileRows, rows);
-        b.create<vector::StoreOp>(loc, v, ap, kkRows(kk));
-      });
-      return;
-    }
     auto scalar = [&](Value kk) {
       ivs[c.k] = add(kb, kk);
       for (int64_t i = 0; i < tileRows; ++i) {
         ivs[c.m] = add(mt, i);
         Value v = b.create<memref::LoadOp>(loc, c.a, indices(c.aMap, ivs));
-        b.create<memref::StoreOp>(loc, v, ap, add(kkRows(kk), i));
+        b.create<memref::StoreOp>(loc, v, ap,
+                                  ValueRange{apRow, add(kkRows(kk), i)});
       }
     };
     if (aLast != c.k || kLanes % rows != 0) {
@@ -516,10 +515,33 @@ private:
       SmallVector<Value> out = transpose(in);
       Value base = kkRows(kk0);
       for (auto [h, v] : llvm::enumerate(out))
-        b.create<vector::StoreOp>(loc, v, ap, add(base, h * kLanes));
+        b.create<vector::StoreOp>(loc, v, ap,
+                                  ValueRange{apRow, add(base, h * kLanes)});
     });
     if (k16)
       loop(k16, kLen, 1, scalar);
+  }
+
+  /// A^T: ap[t][kk * rows + i] = A[m0 + t * rows + i, kb + kk] for the
+  /// block's tiles, a row of A (one k) at a time, so the reads are
+  /// sequential.
+  void packColumns(Value ap, ValueRange batchIvs, Value kb, Value kLen,
+                   Value m0, int64_t mCount) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    int64_t fullTiles = mCount / rows;
+    loop(index(0), kLen, 1, [&](Value kk) {
+      ivs[c.k] = add(kb, kk);
+      Value kkRows = b.create<arith::MulIOp>(loc, kk, index(rows));
+      auto copy = [&](Value t, int64_t tileRows) {
+        ivs[c.m] = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
+        Value v = loadVec(c.a, indices(c.aMap, ivs), tileRows, rows);
+        b.create<vector::StoreOp>(loc, v, ap, ValueRange{t, kkRows});
+      };
+      if (fullTiles > 0)
+        loop(index(0), index(fullTiles), 1, [&](Value t) { copy(t, rows); });
+      if (mCount % rows)
+        copy(index(fullTiles), mCount % rows);
+    });
   }
 
   /// Runs `body(kk0)` for kk0 = 0, step, .. while kk0 + step <= kLen and
@@ -591,7 +613,7 @@ private:
   /// from `ap` (tile t) or A itself.
   void tile(ValueRange batchIvs, Value mt, int64_t tileRows, Value np,
             std::array<int64_t, 2> widths, Value kb, Value kLen, Value bp,
-            Value p, Value ap) {
+            Value p, Value ap, Value apRow) {
     unsigned numVecs = widths[1] > 0 ? 2 : 1;
     SmallVector<Value> ivs = loopIvs(batchIvs);
     SmallVector<Value> rowIdx, colIdx;
@@ -625,7 +647,8 @@ private:
           for (int64_t i = 0; i < tileRows; ++i) {
             Value a;
             if (ap) {
-              a = b.create<memref::LoadOp>(loc, ap, add(kkRows, i));
+              a = b.create<memref::LoadOp>(loc, ap,
+                                           ValueRange{apRow, add(kkRows, i)});
             } else {
               aIvs[c.m] = rowIdx[i];
               a = b.create<memref::LoadOp>(loc, c.a, indices(c.aMap, aIvs));
