@@ -38,7 +38,7 @@ namespace {
 constexpr int64_t kLanes = 16;            // f32 lanes of one zmm register
 constexpr int64_t kPanel = 2 * kLanes;    // columns of C per register tile
 static int64_t envOr(const char *n, int64_t d) { const char *v = getenv(n); return v ? atoll(v) : d; }
-static int64_t kGroupPanels = envOr("MM_G", 8);      // panels per block of C (256 columns)
+static int64_t kGroupPanels = envOr("MM_G", 16);      // panels per block of C (256 columns)
 static int64_t kMaxBlockRows = envOr("MM_MB", 512);   // rows per block of C
 static int64_t kMinBlockRows = envOr("MM_MINMB", 32);    // ... when blocks are split for threads
 static int64_t kMinBlocks = envOr("MM_MINBLOCKS", 4);        // blocks wanted for the threads
