@@ -1,25 +1,37 @@
 //===- LowerContractions.cpp - Register-blocked matrix products -*- C++ -*-===//
 //
 // Implements myelin-lower-contractions. Every bufferized linalg contraction
-// (C[batch.., m, n] += A[..] * B[..]) with static f32 shapes becomes:
+// (C[batch.., m, n] += A[..] * B[..]) with static f32 shapes becomes a
+// GotoBLAS-style loop nest around an R x 32 register tile (R = `rows`):
 //
-//   scf.parallel (batch.., panel) {          // panel = 32 columns of C
-//     for kb in 0 .. K step KC {             // B panel [KC x 32] stays in L1
-//       for m0 in 0 .. M step R {            // R x 32 tile of C
-//         acc[R][2] = C[m0.., n0..]          // 2R vector<16xf32> registers
-//         for k in kb .. min(kb + KC, K)
-//           b[j] = B[k, n0 + 16j]            // 2 vector loads
-//           acc[i][j] = fma(splat(A[m0 + i, k]), b[j], acc[i][j])
-//         C[m0.., n0..] = acc
-//   }}}
+//   scf.parallel blk in batch x row blocks x column blocks {
+//     Bp = alloc [P][KC x 32 + pad]        // the block's P panels of B
+//     for kb in 0 .. K step KC {
+//       Bp[p][k][..] = B[kb + k, n0 + 32p ..]    // packed; in L2
+//       [Ap[t][k][i] = A[m0 + tR + i, kb + k]]   // A^T: the whole block
+//       for t in row tiles of the block {
+//         [Ap[k][i] = A[m0 + tR + i, kb + k]]    // row-major A, long rows
+//         for p in 0 .. P {                      // A tile stays in L1
+//           prefetch the next tile of C
+//           acc[R][2] = C[m0 + tR.., n0 + 32p..] // 2R vector<16xf32>
+//           for k in 0 .. min(KC, K - kb)
+//             b[j] = Bp[p][k][16j]               // 2 vector loads
+//             acc[i][j] = fma(splat(Ap[..k][i] or A[m, kb + k]), b[j], ..)
+//           C[..] = acc
+//   }}}}
 //
-// The indices of A, B and C come from the op's indexing maps, so A may be
-// stored either way round, batch dimensions may be shared, and B is only
-// required to be contiguous along n (it is copied into that order first when
-// it is not). Remainder columns use masked loads/stores; remainder rows a
-// shorter tile. The result is plain scf/vector/memref IR: LLVM turns each
-// step into one vector load pair, R broadcast-FMAs with memory operands and
-// no spills.
+// Blocks are up to 512 rows by 16 panels and are split until there are a
+// few per thread. Packing keeps every access of the inner loop sequential
+// whatever the operands' layouts (the indices come from the op's indexing
+// maps): a B stored n-major (A * B^T) and a row-major A are packed 16 x 16
+// (16 x R) at a time through in-register transposes (vector.shuffle), an
+// A^T a row of A at a time; a row-major A is read in place when its rows
+// are short enough not to alias in L1. Panels and tiles are padded by a
+// cache line against set conflicts between the packing loop's streams.
+// Remainder columns use masked C loads/stores (the packed panel's extra
+// lanes only reach masked-off lanes), remainder rows a shorter tile. LLVM
+// turns each k step into one vector load pair and R broadcast-FMAs with
+// memory operands, without spills.
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
@@ -35,17 +47,15 @@ using namespace mlir;
 
 namespace {
 
-constexpr int64_t kLanes = 16;            // f32 lanes of one zmm register
-constexpr int64_t kPanel = 2 * kLanes;    // columns of C per register tile
-static int64_t envOr(const char *n, int64_t d) { const char *v = getenv(n); return v ? atoll(v) : d; }
-static int64_t kGroupPanels = envOr("MM_G", 16);      // panels per block of C (256 columns)
-static int64_t kMaxBlockRows = envOr("MM_MB", 512);   // rows per block of C
-static int64_t kMinBlockRows = envOr("MM_MINMB", 32);    // ... when blocks are split for threads
-static int64_t kMinBlocks = envOr("MM_MINBLOCKS", 4);        // blocks wanted for the threads
-static int64_t kPackAlways = envOr("MM_PACKA", 0);
-static int64_t kKC = envOr("MM_KC", 0);
-static int64_t kPrefetch = envOr("MM_PF", 1);
-static int64_t kRowsEnv = envOr("MM_ROWS", 0);
+constexpr int64_t kLanes = 16;         // f32 lanes of one zmm register
+constexpr int64_t kPanel = 2 * kLanes; // columns of C per register tile
+// Panels per block of C: with kc = 256, its 512 columns of B fill 512 KiB of
+// L2.
+constexpr int64_t kGroupPanels = 16;
+constexpr int64_t kMaxBlockRows = 512; // rows per block of C
+constexpr int64_t kMinBlockRows = 32;  // ... when blocks are split for threads
+constexpr int64_t kMinBlocks = 4;      // blocks wanted for the threads
+constexpr int64_t kAliasBytes = 4096;  // rows of A this far apart share L1 sets
 
 /// A contraction ready for codegen: loop dimension roles and operands.
 struct Contraction {
@@ -152,13 +162,13 @@ int64_t largestDivisor(int64_t total, int64_t unit, int64_t limit) {
 
 class KernelBuilder {
 public:
-  KernelBuilder(OpBuilder &b, Location loc, const Contraction &c,
-                int64_t rows, int64_t kBlock)
-      : b(b), loc(loc), c(c), rows(kRowsEnv ? kRowsEnv : rows) {
+  KernelBuilder(OpBuilder &b, Location loc, const Contraction &c, int64_t rows,
+                int64_t kBlock)
+      : b(b), loc(loc), c(c), rows(rows) {
     m = c.loopSizes[c.m];
     n = c.loopSizes[c.n];
     k = c.loopSizes[c.k];
-    kc = std::min(k, kKC ? kKC : kBlock);
+    kc = std::min(k, kBlock);
     vecType = VectorType::get({kLanes}, b.getF32Type());
     for (unsigned d : c.batch)
       batchSizes.push_back(c.loopSizes[d]);
@@ -167,7 +177,9 @@ public:
       batchCount *= size;
     aLast = c.aMap.getDimPosition(c.aMap.getNumResults() - 1);
     bLast = c.bMap.getDimPosition(c.bMap.getNumResults() - 1);
-    packA = aLast != c.k || (kPackAlways == 1) || (kPackAlways == 0 && k * 4 >= 4096);
+    // A is packed unless it is row-major with rows close enough together
+    // that a tile's rows do not alias in L1.
+    packA = aLast != c.k || k * 4 >= kAliasBytes;
   }
 
   void build() {
@@ -276,8 +288,7 @@ private:
 
   /// Builds `for iv in [lb, ub) step step { body(iv) }` at the insertion
   /// point.
-  void loop(Value lb, Value ub, int64_t step,
-            function_ref<void(Value)> body) {
+  void loop(Value lb, Value ub, int64_t step, function_ref<void(Value)> body) {
     auto op = b.create<scf::ForOp>(loc, lb, ub, index(step));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(op.getBody()->getTerminator());
@@ -296,8 +307,7 @@ private:
     SmallVector<bool> bits(lanes, false);
     std::fill_n(bits.begin(), width, true);
     auto type = VectorType::get({lanes}, b.getI1Type());
-    return b.create<arith::ConstantOp>(loc,
-                                       DenseElementsAttr::get(type, bits));
+    return b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(type, bits));
   }
 
   /// A vector of `lanes` from `mem` at `idx`, its first `width` lanes read
@@ -353,11 +363,11 @@ private:
     }
     int64_t fullTiles = mCount / rows;
     auto body = [&](Value kb) {
-      Value kLen = k % kc == 0
-                       ? index(kc)
-                       : b.create<arith::MinSIOp>(
-                             loc, index(kc),
-                             b.create<arith::SubIOp>(loc, index(k), kb));
+      Value kLen =
+          k % kc == 0
+              ? index(kc)
+              : b.create<arith::MinSIOp>(
+                    loc, index(kc), b.create<arith::SubIOp>(loc, index(k), kb));
       packB(bp, batchIvs, kb, kLen, n0, panels, widths);
       if (packA && packBlock)
         packColumns(ap, batchIvs, kb, kLen, m0, mCount);
@@ -368,7 +378,7 @@ private:
           packTile(ap, apRow, batchIvs, kb, kLen, mt, tileRows);
         loop(index(0), index(panels), 1, [&](Value p) {
           Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
-          if (kPrefetch && tileRows == rows && widths[1] == kLanes) {
+          if (tileRows == rows && widths[1] == kLanes) {
             // The C tile of the next call: the next panel, or the next row
             // of tiles for a single panel.
             if (panels > 1)
@@ -425,8 +435,7 @@ private:
           for (unsigned j = 0; j < numVecs; ++j) {
             ivs[c.n] = add(np, j * kLanes);
             Value v = loadVec(c.b, indices(c.bMap, ivs), widths[j]);
-            b.create<vector::StoreOp>(loc, v, bp,
-                                      bpIndex(p, kk, j * kLanes));
+            b.create<vector::StoreOp>(loc, v, bp, bpIndex(p, kk, j * kLanes));
           }
         });
       });
@@ -441,8 +450,8 @@ private:
           for (int64_t r = 0; r < widths[j]; ++r) {
             ivs[c.n] = add(nj, r);
             Value v = b.create<memref::LoadOp>(loc, c.b, indices(c.bMap, ivs));
-            b.create<memref::StoreOp>(
-                loc, v, bp, bpIndex(p, kk, j * kLanes + r));
+            b.create<memref::StoreOp>(loc, v, bp,
+                                      bpIndex(p, kk, j * kLanes + r));
           }
         };
         if (bLast != c.k) {
@@ -457,15 +466,15 @@ private:
           for (int64_t r = 0; r < kLanes; ++r) {
             ivs[c.n] = add(nj, r);
             in.push_back(r < widths[j]
-                             ? b.create<vector::LoadOp>(
-                                   loc, vecType, c.b, indices(c.bMap, ivs))
+                             ? b.create<vector::LoadOp>(loc, vecType, c.b,
+                                                        indices(c.bMap, ivs))
                                    .getResult()
                              : zeroVec());
           }
           SmallVector<Value> out = transpose(in);
           for (int64_t h = 0; h < kLanes; ++h)
-            b.create<vector::StoreOp>(
-                loc, out[h], bp, bpIndex(p, add(kk0, h), j * kLanes));
+            b.create<vector::StoreOp>(loc, out[h], bp,
+                                      bpIndex(p, add(kk0, h), j * kLanes));
         });
         if (k16)
           loop(k16, kLen, 1, scalar);
@@ -548,11 +557,11 @@ private:
   /// returns where that stops, or null when it is statically kLen.
   Value byBlocks(Value kLen, int64_t step, function_ref<void(Value)> body) {
     std::optional<int64_t> known = getConstantIntValue(kLen);
-    Value end = known ? index(*known / step * step)
-                      : b.create<arith::MulIOp>(
-                            loc,
-                            b.create<arith::DivUIOp>(loc, kLen, index(step)),
-                            index(step));
+    Value end = known
+                    ? index(*known / step * step)
+                    : b.create<arith::MulIOp>(
+                          loc, b.create<arith::DivUIOp>(loc, kLen, index(step)),
+                          index(step));
     loop(index(0), end, step, body);
     if (known && *known % step == 0)
       return nullptr;
@@ -655,8 +664,8 @@ private:
             }
             Value splat = b.create<vector::BroadcastOp>(loc, vecType, a);
             for (unsigned j = 0; j < numVecs; ++j)
-              next.push_back(b.create<vector::FMAOp>(
-                  loc, splat, bVecs[j], iter[i * numVecs + j]));
+              next.push_back(b.create<vector::FMAOp>(loc, splat, bVecs[j],
+                                                     iter[i * numVecs + j]));
           }
           b.create<scf::YieldOp>(loc, next);
         });
@@ -706,7 +715,9 @@ public:
     for (Contraction &c : work) {
       OpBuilder b(c.op);
       Location loc = c.op.getLoc();
-      KernelBuilder(b, loc, c, rows, kBlock).build();
+      // An empty reduction leaves C as it is.
+      if (c.loopSizes[c.k] > 0)
+        KernelBuilder(b, loc, c, rows, kBlock).build();
       c.op->erase();
     }
   }
