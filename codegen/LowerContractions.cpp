@@ -202,9 +202,10 @@ public:
   }
 
 private:
-  /// Blocks of C: panels grouped by up to kGroupPanels (a B block of
-  /// kc x 256 floats stays in L2), rows by up to kMaxBlockRows; blocks are
-  /// then split until there are enough to share among threads.
+  /// Blocks of C: panels grouped by up to kGroupPanels (the packed B block
+  /// stays in L2), rows by up to kMaxBlockRows, both dividing the product;
+  /// blocks are then cut (the longer side first) until there are enough to
+  /// share among threads or they would get too small.
   Blocking chooseBlocking(int64_t fullPanels) const {
     Blocking bl;
     bool rowsSplit = m % rows == 0;
@@ -216,7 +217,7 @@ private:
              std::max<int64_t>(1, fullPanels / bl.groupPanels);
     };
     while (count() < kMinBlocks) {
-      // Halve the longer side of the block, if it can be cut.
+      // The next smaller divisor at most half the current side.
       int64_t smallerRows =
           rowsSplit ? largestDivisor(m, rows, bl.mBlock / 2) : bl.mBlock;
       int64_t smallerGroup = largestDivisor(fullPanels > 0 ? fullPanels : 1, 1,
