@@ -1,25 +1,37 @@
 //===- LowerContractions.cpp - Register-blocked matrix products -*- C++ -*-===//
 //
 // Implements myelin-lower-contractions. Every bufferized linalg contraction
-// (C[batch.., m, n] += A[..] * B[..]) with static f32 shapes becomes:
+// (C[batch.., m, n] += A[..] * B[..]) with static f32 shapes becomes a
+// GotoBLAS-style loop nest around an R x 32 register tile (R = `rows`):
 //
-//   scf.parallel (batch.., panel) {          // panel = 32 columns of C
-//     for kb in 0 .. K step KC {             // B panel [KC x 32] stays in L1
-//       for m0 in 0 .. M step R {            // R x 32 tile of C
-//         acc[R][2] = C[m0.., n0..]          // 2R vector<16xf32> registers
-//         for k in kb .. min(kb + KC, K)
-//           b[j] = B[k, n0 + 16j]            // 2 vector loads
-//           acc[i][j] = fma(splat(A[m0 + i, k]), b[j], acc[i][j])
-//         C[m0.., n0..] = acc
-//   }}}
+//   scf.parallel blk in batch x row blocks x column blocks {
+//     Bp = alloc [P][KC x 32 + pad]        // the block's P panels of B
+//     for kb in 0 .. K step KC {
+//       Bp[p][k][..] = B[kb + k, n0 + 32p ..]    // packed; in L2
+//       [Ap[t][k][i] = A[m0 + tR + i, kb + k]]   // A^T: the whole block
+//       for t in row tiles of the block {
+//         [Ap[k][i] = A[m0 + tR + i, kb + k]]    // row-major A, long rows
+//         for p in 0 .. P {                      // A tile stays in L1
+//           prefetch the next tile of C
+//           acc[R][2] = C[m0 + tR.., n0 + 32p..] // 2R vector<16xf32>
+//           for k in 0 .. min(KC, K - kb)
+//             b[j] = Bp[p][k][16j]               // 2 vector loads
+//             acc[i][j] = fma(splat(Ap[..k][i] or A[m, kb + k]), b[j], ..)
+//           C[..] = acc
+//   }}}}
 //
-// The indices of A, B and C come from the op's indexing maps, so A may be
-// stored either way round, batch dimensions may be shared, and B is only
-// required to be contiguous along n (it is copied into that order first when
-// it is not). Remainder columns use masked loads/stores; remainder rows a
-// shorter tile. The result is plain scf/vector/memref IR: LLVM turns each
-// step into one vector load pair, R broadcast-FMAs with memory operands and
-// no spills.
+// Blocks are up to 512 rows by 16 panels and are split until there are a
+// few per thread. Packing keeps every access of the inner loop sequential
+// whatever the operands' layouts (the indices come from the op's indexing
+// maps): a B stored n-major (A * B^T) and a row-major A are packed 16 x 16
+// (16 x R) at a time through in-register transposes (vector.shuffle), an
+// A^T a row of A at a time; a row-major A is read in place when its rows
+// are short enough not to alias in L1. Panels and tiles are padded by a
+// cache line against set conflicts between the packing loop's streams.
+// Remainder columns use masked C loads/stores (the packed panel's extra
+// lanes only reach masked-off lanes), remainder rows a shorter tile. LLVM
+// turns each k step into one vector load pair and R broadcast-FMAs with
+// memory operands, without spills.
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
@@ -35,9 +47,15 @@ using namespace mlir;
 
 namespace {
 
-constexpr int64_t kLanes = 16;            // f32 lanes of one zmm register
-constexpr int64_t kPanel = 2 * kLanes;    // columns of C per register tile
-constexpr int64_t kRowBlockFloats = 1 << 17; // A block kept in L2 (512 KiB)
+constexpr int64_t kLanes = 16;         // f32 lanes of one zmm register
+constexpr int64_t kPanel = 2 * kLanes; // columns of C per register tile
+// Panels per block of C: with kc = 256, its 512 columns of B fill 512 KiB of
+// L2.
+constexpr int64_t kGroupPanels = 16;
+constexpr int64_t kMaxBlockRows = 512; // rows per block of C
+constexpr int64_t kMinBlockRows = 32;  // ... when blocks are split for threads
+constexpr int64_t kMinBlocks = 4;      // blocks wanted for the threads
+constexpr int64_t kAliasBytes = 4096;  // rows of A this far apart share L1 sets
 
 /// A contraction ready for codegen: loop dimension roles and operands.
 struct Contraction {
@@ -125,106 +143,122 @@ std::optional<Contraction> match(linalg::LinalgOp op) {
   return c;
 }
 
-/// Copies B into a fresh buffer whose last dimension is the n loop, when it
-/// is stored otherwise (A * B^T), and updates the contraction to read it.
-/// Returns the buffer to free after the kernel, or null.
-Value makeBContiguous(OpBuilder &b, Location loc, Contraction &c) {
-  unsigned last = c.bMap.getNumResults() - 1;
-  if (c.bMap.getDimPosition(last) == c.n)
-    return nullptr;
-  auto type = cast<MemRefType>(c.b.getType());
-  unsigned npos = *c.bMap.getResultPosition(
-      getAffineDimExpr(c.n, b.getContext()));
-  SmallVector<int64_t> perm(type.getRank());
-  std::iota(perm.begin(), perm.end(), 0);
-  std::swap(perm[npos], perm[last]);
-  SmallVector<int64_t> shape;
-  SmallVector<AffineExpr> results;
-  for (int64_t p : perm) {
-    shape.push_back(type.getDimSize(p));
-    results.push_back(c.bMap.getResult(p));
-  }
-  auto tmpType = MemRefType::get(shape, type.getElementType());
-  Value tmp = b.create<memref::AllocOp>(loc, tmpType, b.getI64IntegerAttr(64));
-  b.create<linalg::TransposeOp>(loc, c.b, tmp, perm);
-  c.b = tmp;
-  c.bMap = AffineMap::get(c.bMap.getNumDims(), 0, results, b.getContext());
-  return tmp;
+/// How a contraction is cut into blocks: each block of C (all batch
+/// indices apart) is `mBlock` rows by `groupPanels` 32-column panels, and
+/// the parallel loop runs over the blocks.
+struct Blocking {
+  int64_t mBlock, mBlocks;
+  int64_t groupPanels, nBlocks;
+};
+
+/// Largest divisor of `total` (a multiple of `unit`) that is at most
+/// `limit`, or `unit` if none is.
+int64_t largestDivisor(int64_t total, int64_t unit, int64_t limit) {
+  for (int64_t d = limit / unit * unit; d >= unit; d -= unit)
+    if (total % d == 0)
+      return d;
+  return unit;
 }
 
 class KernelBuilder {
 public:
-  KernelBuilder(OpBuilder &b, Location loc, const Contraction &c,
-                int64_t rows, int64_t kBlock)
+  KernelBuilder(OpBuilder &b, Location loc, const Contraction &c, int64_t rows,
+                int64_t kBlock)
       : b(b), loc(loc), c(c), rows(rows) {
     m = c.loopSizes[c.m];
     n = c.loopSizes[c.n];
     k = c.loopSizes[c.k];
     kc = std::min(k, kBlock);
     vecType = VectorType::get({kLanes}, b.getF32Type());
+    for (unsigned d : c.batch)
+      batchSizes.push_back(c.loopSizes[d]);
+    batchCount = 1;
+    for (int64_t size : batchSizes)
+      batchCount *= size;
+    aLast = c.aMap.getDimPosition(c.aMap.getNumResults() - 1);
+    bLast = c.bMap.getDimPosition(c.bMap.getNumResults() - 1);
+    // A is packed unless it is row-major with rows close enough together
+    // that a tile's rows do not alias in L1.
+    packA = aLast != c.k || k * 4 >= kAliasBytes;
   }
 
   void build() {
-    SmallVector<int64_t> batchSizes;
-    for (unsigned d : c.batch)
-      batchSizes.push_back(c.loopSizes[d]);
-    int64_t batchCount = 1;
-    for (int64_t size : batchSizes)
-      batchCount *= size;
     int64_t fullPanels = n / kPanel;
     int64_t tail = n % kPanel;
-    // Multiply-adds of the full panels, for myelin-parallelize-loops (the k
-    // loop bounds are not static).
-    int64_t work = batchCount * m * k * fullPanels * kPanel;
-    int64_t rowBlock = c.batch.empty() ? tallRowBlock() : 0;
-    if (fullPanels > 0 && rowBlock > 0) {
-      // Tall products (e.g. [B*T, C] activations): threads take blocks of
-      // `rowBlock` rows and sweep every panel of B over them, so the block
-      // of A stays in L2 across panels instead of being streamed again for
-      // each one.
-      parallel({m / rowBlock}, work, [&](ValueRange ivs) {
-        Value mBase = b.create<arith::MulIOp>(loc, ivs[0], index(rowBlock));
-        auto loop =
-            b.create<scf::ForOp>(loc, index(0), index(fullPanels), index(1));
-        b.setInsertionPoint(loop.getBody()->getTerminator());
-        Value n0 =
-            b.create<arith::MulIOp>(loc, loop.getInductionVar(), index(kPanel));
-        panel({}, n0, {kLanes, kLanes}, mBase, rowBlock);
-      });
-    } else if (fullPanels > 0) {
-      // The batch and the full panels form one parallel nest; the panel
-      // index is the last dimension so batched products thread over the
-      // batch.
-      SmallVector<int64_t> sizes = batchSizes;
-      sizes.push_back(fullPanels);
-      parallel(sizes, work, [&](ValueRange ivs) {
-        Value n0 = b.create<arith::MulIOp>(loc, ivs.back(), index(kPanel));
-        panel(ivs.drop_back(), n0, {kLanes, kLanes}, index(0), m);
-      });
+    Blocking blocking = chooseBlocking(fullPanels);
+    if (fullPanels > 0) {
+      // Multiply-adds of the full panels, for myelin-parallelize-loops (the
+      // k loop bounds are not static).
+      int64_t work = batchCount * m * k * fullPanels * kPanel;
+      nest(blocking, blocking.nBlocks, blocking.groupPanels, {kLanes, kLanes},
+           0, work);
     }
     if (tail > 0) {
       std::array<int64_t, 2> widths = {std::min(tail, kLanes),
                                        std::max<int64_t>(0, tail - kLanes)};
-      Value n0 = index(fullPanels * kPanel);
-      if (c.batch.empty())
-        panel({}, n0, widths, index(0), m);
-      else
-        parallel(batchSizes, /*work=*/0, [&](ValueRange ivs) {
-          panel(ivs, n0, widths, index(0), m);
-        });
+      nest(blocking, 1, 1, widths, fullPanels * kPanel,
+           batchCount * m * k * tail);
     }
   }
 
 private:
-  /// Rows per block of A for the tall-product schedule: a multiple of the
-  /// tile height dividing M, at least 16 tiles, with the block's K columns
-  /// in about half of L2; 0 if there is none.
-  int64_t tallRowBlock() const {
-    for (int64_t rb = std::min(m / 2, kRowBlockFloats / k) / rows * rows;
-         rb >= 16 * rows; rb -= rows)
-      if (m % rb == 0)
-        return rb;
-    return 0;
+  /// Blocks of C: panels grouped by up to kGroupPanels (the packed B block
+  /// stays in L2), rows by up to kMaxBlockRows, both dividing the product;
+  /// blocks are then cut (the longer side first) until there are enough to
+  /// share among threads or they would get too small.
+  Blocking chooseBlocking(int64_t fullPanels) const {
+    Blocking bl;
+    bool rowsSplit = m % rows == 0;
+    bl.mBlock = rowsSplit ? largestDivisor(m, rows, kMaxBlockRows) : m;
+    bl.groupPanels =
+        fullPanels > 0 ? largestDivisor(fullPanels, 1, kGroupPanels) : 1;
+    auto count = [&] {
+      return batchCount * (m / bl.mBlock) *
+             std::max<int64_t>(1, fullPanels / bl.groupPanels);
+    };
+    while (count() < kMinBlocks) {
+      // The next smaller divisor at most half the current side.
+      int64_t smallerRows =
+          rowsSplit ? largestDivisor(m, rows, bl.mBlock / 2) : bl.mBlock;
+      int64_t smallerGroup = largestDivisor(fullPanels > 0 ? fullPanels : 1, 1,
+                                            bl.groupPanels / 2);
+      bool canRows = smallerRows < bl.mBlock && smallerRows >= kMinBlockRows;
+      bool canCols = smallerGroup < bl.groupPanels;
+      if (canCols && (!canRows || bl.groupPanels * kPanel >= bl.mBlock))
+        bl.groupPanels = smallerGroup;
+      else if (canRows)
+        bl.mBlock = smallerRows;
+      else
+        break;
+    }
+    bl.mBlocks = m / bl.mBlock;
+    bl.nBlocks = std::max<int64_t>(1, fullPanels / bl.groupPanels);
+    return bl;
+  }
+
+  /// One scf.parallel over batch x row blocks x `nBlocks` column blocks of
+  /// `panels` panels each, starting at column `nBase`.
+  void nest(const Blocking &bl, int64_t nBlocks, int64_t panels,
+            std::array<int64_t, 2> widths, int64_t nBase, int64_t work) {
+    int64_t count = batchCount * bl.mBlocks * nBlocks;
+    parallel({count}, work, [&](ValueRange ivs) {
+      Value rest = ivs[0];
+      auto split = [&](int64_t size) {
+        Value idx = b.create<arith::RemUIOp>(loc, rest, index(size));
+        rest = b.create<arith::DivUIOp>(loc, rest, index(size));
+        return idx;
+      };
+      Value nb = nBlocks > 1 ? split(nBlocks) : index(0);
+      Value mb = bl.mBlocks > 1 ? split(bl.mBlocks) : index(0);
+      SmallVector<Value> batchIvs(batchSizes.size());
+      for (int64_t d = batchSizes.size() - 1; d >= 0; --d)
+        batchIvs[d] = d == 0 ? rest : split(batchSizes[d]);
+      Value n0 = b.create<arith::AddIOp>(
+          loc, index(nBase),
+          b.create<arith::MulIOp>(loc, nb, index(panels * kPanel)));
+      Value m0 = b.create<arith::MulIOp>(loc, mb, index(bl.mBlock));
+      block(batchIvs, m0, bl.mBlock, n0, panels, widths);
+    });
   }
 
   /// An scf.parallel over [0, size) per entry of `sizes`, whose body `body`
@@ -250,6 +284,18 @@ private:
 
   Value index(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
 
+  Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
+  Value add(Value x, int64_t y) { return y == 0 ? x : add(x, index(y)); }
+
+  /// Builds `for iv in [lb, ub) step step { body(iv) }` at the insertion
+  /// point.
+  void loop(Value lb, Value ub, int64_t step, function_ref<void(Value)> body) {
+    auto op = b.create<scf::ForOp>(loc, lb, ub, index(step));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(op.getBody()->getTerminator());
+    body(op.getInductionVar());
+  }
+
   /// Indices of `map`'s operand given a value per loop dimension.
   SmallVector<Value> indices(AffineMap map, ArrayRef<Value> ivs) {
     SmallVector<Value> result;
@@ -258,21 +304,24 @@ private:
     return result;
   }
 
-  Value mask(int64_t width) {
-    SmallVector<bool> bits(kLanes, false);
+  Value mask(int64_t width, int64_t lanes = kLanes) {
+    SmallVector<bool> bits(lanes, false);
     std::fill_n(bits.begin(), width, true);
-    auto type = VectorType::get({kLanes}, b.getI1Type());
-    return b.create<arith::ConstantOp>(loc,
-                                       DenseElementsAttr::get(type, bits));
+    auto type = VectorType::get({lanes}, b.getI1Type());
+    return b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(type, bits));
   }
 
-  Value loadVec(Value mem, ValueRange idx, int64_t width) {
-    if (width == kLanes)
-      return b.create<vector::LoadOp>(loc, vecType, mem, idx);
-    Value zero = b.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(vecType, 0.0f));
-    return b.create<vector::MaskedLoadOp>(loc, vecType, mem, idx, mask(width),
-                                          zero);
+  /// A vector of `lanes` from `mem` at `idx`, its first `width` lanes read
+  /// and the others zero.
+  Value loadVec(Value mem, ValueRange idx, int64_t width,
+                int64_t lanes = kLanes) {
+    auto type = VectorType::get({lanes}, b.getF32Type());
+    if (width == lanes)
+      return b.create<vector::LoadOp>(loc, type, mem, idx);
+    Value zero =
+        b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(type, 0.0f));
+    return b.create<vector::MaskedLoadOp>(loc, type, mem, idx,
+                                          mask(width, lanes), zero);
   }
 
   void storeVec(Value v, Value mem, ValueRange idx, int64_t width) {
@@ -282,50 +331,306 @@ private:
       b.create<vector::MaskedStoreOp>(loc, mem, idx, mask(width), v);
   }
 
-  /// All row tiles of the 32-column panel at n0, for every k block.
-  /// Rows [mBase, mBase + mCount) of the panel: register tiles of `rows`
-  /// rows, the remainder as one shorter tile.
-  void panel(ValueRange batchIvs, Value n0, std::array<int64_t, 2> widths,
-             Value mBase, int64_t mCount) {
-    auto body = [&](Value kb) {
-      int64_t fullRows = mCount / rows * rows;
-      Value fullEnd = b.create<arith::AddIOp>(loc, mBase, index(fullRows));
-      if (fullRows > 0) {
-        auto loop = b.create<scf::ForOp>(loc, mBase, fullEnd, index(rows));
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPoint(loop.getBody()->getTerminator());
-        tile(batchIvs, loop.getInductionVar(), rows, n0, widths, kb);
-      }
-      if (mCount % rows)
-        tile(batchIvs, fullEnd, mCount % rows, n0, widths, kb);
-    };
-    if (kc >= k) {
-      body(index(0));
-      return;
-    }
-    auto loop = b.create<scf::ForOp>(loc, index(0), index(k), index(kc));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(loop.getBody()->getTerminator());
-    body(loop.getInductionVar());
-  }
-
-  /// One `tileRows` x 32 tile of C at (m0, n0), accumulated over
-  /// k in [kb, min(kb + kc, k)).
-  void tile(ValueRange batchIvs, Value m0, int64_t tileRows, Value n0,
-            std::array<int64_t, 2> widths, Value kb) {
-    unsigned numVecs = widths[1] > 0 ? 2 : 1;
+  /// Loop values for the batch indices `batchIvs`, others unset.
+  SmallVector<Value> loopIvs(ValueRange batchIvs) {
     SmallVector<Value> ivs(c.loopSizes.size());
     for (auto [d, iv] : llvm::zip(c.batch, batchIvs))
       ivs[d] = iv;
+    return ivs;
+  }
+
+  /// The block of C at rows [m0, m0 + mCount) and `panels` panels from
+  /// column n0, over all of k. Per k block, B's panels are packed into `bp`
+  /// (kc x 32 floats per panel, the block in L2); then each register tile
+  /// row of A (packed into `ap`, kc x rows floats in L1, when A is not
+  /// row-major with short rows) is swept across all panels, which stream
+  /// from L2.
+  void block(ValueRange batchIvs, Value m0, int64_t mCount, Value n0,
+             int64_t panels, std::array<int64_t, 2> widths) {
+    // Panels padded by a cache line, so that the packing loop's stores to
+    // several of them do not all map to the same cache sets.
+    auto bpType =
+        MemRefType::get({panels, kc * kPanel + kLanes}, b.getF32Type());
+    Value bp = b.create<memref::AllocOp>(loc, bpType, b.getI64IntegerAttr(64));
+    // A^T is packed for the whole block at once (reading whole rows of A);
+    // other layouts a tile at a time, just before its use.
+    int64_t tiles = (mCount + rows - 1) / rows;
+    bool packBlock = aLast == c.m;
+    Value ap;
+    if (packA) {
+      auto apType = MemRefType::get({packBlock ? tiles : 1, kc * rows + kLanes},
+                                    b.getF32Type());
+      ap = b.create<memref::AllocOp>(loc, apType, b.getI64IntegerAttr(64));
+    }
+    int64_t fullTiles = mCount / rows;
+    auto body = [&](Value kb) {
+      Value kLen =
+          k % kc == 0
+              ? index(kc)
+              : b.create<arith::MinSIOp>(
+                    loc, index(kc), b.create<arith::SubIOp>(loc, index(k), kb));
+      packB(bp, batchIvs, kb, kLen, n0, panels, widths);
+      if (packA && packBlock)
+        packColumns(ap, batchIvs, kb, kLen, m0, mCount);
+      auto rowOfTiles = [&](Value t, int64_t tileRows) {
+        Value mt = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
+        Value apRow = packBlock ? t : index(0);
+        if (packA && !packBlock)
+          packTile(ap, apRow, batchIvs, kb, kLen, mt, tileRows);
+        loop(index(0), index(panels), 1, [&](Value p) {
+          Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
+          if (tileRows == rows && widths[1] == kLanes) {
+            // The C tile of the next call: the next panel, or the next row
+            // of tiles for a single panel.
+            if (panels > 1)
+              prefetchTile(batchIvs, mt,
+                           add(n0, b.create<arith::MulIOp>(
+                                       loc,
+                                       b.create<arith::MinSIOp>(
+                                           loc, add(p, 1), index(panels - 1)),
+                                       index(kPanel))));
+            else if (fullTiles > 1)
+              prefetchTile(
+                  batchIvs,
+                  add(m0, b.create<arith::MulIOp>(
+                              loc,
+                              b.create<arith::MinSIOp>(loc, add(t, 1),
+                                                       index(fullTiles - 1)),
+                              index(rows))),
+                  np);
+          }
+          tile(batchIvs, mt, tileRows, np, widths, kb, kLen, bp, p, ap, apRow);
+        });
+      };
+      if (fullTiles > 0)
+        loop(index(0), index(fullTiles), 1,
+             [&](Value t) { rowOfTiles(t, rows); });
+      if (mCount % rows)
+        rowOfTiles(index(fullTiles), mCount % rows);
+    };
+    if (kc >= k)
+      body(index(0));
+    else
+      loop(index(0), index(k), kc, body);
+    b.create<memref::DeallocOp>(loc, bp);
+    if (ap)
+      b.create<memref::DeallocOp>(loc, ap);
+  }
+
+  /// bp[p][kk][0..32) = B[kb + kk, n0 + 32p ..] for kk < kLen (lanes past
+  /// the panel's `widths` are left unset: they only reach masked-off lanes
+  /// of C).
+  void packB(Value bp, ValueRange batchIvs, Value kb, Value kLen, Value n0,
+             int64_t panels, std::array<int64_t, 2> widths) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    unsigned numVecs = widths[1] > 0 ? 2 : 1;
+    auto panelBase = [&](Value p) {
+      return add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
+    };
+    if (bLast == c.n) {
+      // Row by row of B: each k reads panels x 32 consecutive floats.
+      loop(index(0), kLen, 1, [&](Value kk) {
+        ivs[c.k] = add(kb, kk);
+        loop(index(0), index(panels), 1, [&](Value p) {
+          Value np = panelBase(p);
+          for (unsigned j = 0; j < numVecs; ++j) {
+            ivs[c.n] = add(np, j * kLanes);
+            Value v = loadVec(c.b, indices(c.bMap, ivs), widths[j]);
+            b.create<vector::StoreOp>(loc, v, bp, bpIndex(p, kk, j * kLanes));
+          }
+        });
+      });
+      return;
+    }
+    loop(index(0), index(panels), 1, [&](Value p) {
+      Value np = panelBase(p);
+      for (unsigned j = 0; j < numVecs; ++j) {
+        Value nj = add(np, j * kLanes);
+        auto scalar = [&](Value kk) {
+          ivs[c.k] = add(kb, kk);
+          for (int64_t r = 0; r < widths[j]; ++r) {
+            ivs[c.n] = add(nj, r);
+            Value v = b.create<memref::LoadOp>(loc, c.b, indices(c.bMap, ivs));
+            b.create<memref::StoreOp>(loc, v, bp,
+                                      bpIndex(p, kk, j * kLanes + r));
+          }
+        };
+        if (bLast != c.k) {
+          loop(index(0), kLen, 1, scalar);
+          continue;
+        }
+        // A * B^T: 16 rows of B (columns of the panel) by 16 k at a time,
+        // transposed in registers.
+        Value k16 = byBlocks(kLen, kLanes, [&](Value kk0) {
+          ivs[c.k] = add(kb, kk0);
+          SmallVector<Value> in;
+          for (int64_t r = 0; r < kLanes; ++r) {
+            ivs[c.n] = add(nj, r);
+            in.push_back(r < widths[j]
+                             ? b.create<vector::LoadOp>(loc, vecType, c.b,
+                                                        indices(c.bMap, ivs))
+                                   .getResult()
+                             : zeroVec());
+          }
+          SmallVector<Value> out = transpose(in);
+          for (int64_t h = 0; h < kLanes; ++h)
+            b.create<vector::StoreOp>(loc, out[h], bp,
+                                      bpIndex(p, add(kk0, h), j * kLanes));
+        });
+        if (k16)
+          loop(k16, kLen, 1, scalar);
+      }
+    });
+  }
+
+  /// Where bp[p][kk][lane] is stored.
+  SmallVector<Value, 2> bpIndex(Value p, Value kk, int64_t lane) {
+    return {p, add(b.create<arith::MulIOp>(loc, kk, index(kPanel)), lane)};
+  }
+
+  /// ap[apRow][kk * rows + i] = A[mt + i, kb + kk] for kk < kLen and i <
+  /// tileRows, so that the register tile broadcasts consecutive floats.
+  void packTile(Value ap, Value apRow, ValueRange batchIvs, Value kb,
+                Value kLen, Value mt, int64_t tileRows) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    auto kkRows = [&](Value kk) {
+      return b.create<arith::MulIOp>(loc, kk, index(rows)).getResult();
+    };
+    auto scalar = [&](Value kk) {
+      ivs[c.k] = add(kb, kk);
+      for (int64_t i = 0; i < tileRows; ++i) {
+        ivs[c.m] = add(mt, i);
+        Value v = b.create<memref::LoadOp>(loc, c.a, indices(c.aMap, ivs));
+        b.create<memref::StoreOp>(loc, v, ap,
+                                  ValueRange{apRow, add(kkRows(kk), i)});
+      }
+    };
+    if (aLast != c.k || kLanes % rows != 0) {
+      loop(index(0), kLen, 1, scalar);
+      return;
+    }
+    // Row-major A: the tile's rows by 16 k at a time, transposed in
+    // registers into 16 x rows consecutive floats.
+    Value k16 = byBlocks(kLen, kLanes, [&](Value kk0) {
+      ivs[c.k] = add(kb, kk0);
+      SmallVector<Value> in;
+      for (int64_t i = 0; i < rows; ++i) {
+        ivs[c.m] = add(mt, i);
+        in.push_back(i < tileRows
+                         ? b.create<vector::LoadOp>(loc, vecType, c.a,
+                                                    indices(c.aMap, ivs))
+                               .getResult()
+                         : zeroVec());
+      }
+      SmallVector<Value> out = transpose(in);
+      Value base = kkRows(kk0);
+      for (auto [h, v] : llvm::enumerate(out))
+        b.create<vector::StoreOp>(loc, v, ap,
+                                  ValueRange{apRow, add(base, h * kLanes)});
+    });
+    if (k16)
+      loop(k16, kLen, 1, scalar);
+  }
+
+  /// A^T: ap[t][kk * rows + i] = A[m0 + t * rows + i, kb + kk] for the
+  /// block's tiles, a row of A (one k) at a time, so the reads are
+  /// sequential.
+  void packColumns(Value ap, ValueRange batchIvs, Value kb, Value kLen,
+                   Value m0, int64_t mCount) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    int64_t fullTiles = mCount / rows;
+    loop(index(0), kLen, 1, [&](Value kk) {
+      ivs[c.k] = add(kb, kk);
+      Value kkRows = b.create<arith::MulIOp>(loc, kk, index(rows));
+      auto copy = [&](Value t, int64_t tileRows) {
+        ivs[c.m] = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
+        Value v = loadVec(c.a, indices(c.aMap, ivs), tileRows, rows);
+        b.create<vector::StoreOp>(loc, v, ap, ValueRange{t, kkRows});
+      };
+      if (fullTiles > 0)
+        loop(index(0), index(fullTiles), 1, [&](Value t) { copy(t, rows); });
+      if (mCount % rows)
+        copy(index(fullTiles), mCount % rows);
+    });
+  }
+
+  /// Runs `body(kk0)` for kk0 = 0, step, .. while kk0 + step <= kLen and
+  /// returns where that stops, or null when it is statically kLen.
+  Value byBlocks(Value kLen, int64_t step, function_ref<void(Value)> body) {
+    std::optional<int64_t> known = getConstantIntValue(kLen);
+    Value end = known
+                    ? index(*known / step * step)
+                    : b.create<arith::MulIOp>(
+                          loc, b.create<arith::DivUIOp>(loc, kLen, index(step)),
+                          index(step));
+    loop(index(0), end, step, body);
+    if (known && *known % step == 0)
+      return nullptr;
+    return end;
+  }
+
+  Value zeroVec() {
+    return b.create<arith::ConstantOp>(loc,
+                                       DenseElementsAttr::get(vecType, 0.0f));
+  }
+
+  /// Transposes R rows of 16 floats (R a power of two dividing 16): result
+  /// h holds columns h * 16/R .. (h + 1) * 16/R of every row, column by
+  /// column. log2(R) rounds of two-input shuffles, each merging groups of
+  /// rows: in a group of g rows based at row a, vector a + h holds columns
+  /// h * 16/g .. of those rows, interleaved.
+  SmallVector<Value> transpose(ArrayRef<Value> in) {
+    int64_t r = in.size();
+    SmallVector<Value> cur(in.begin(), in.end());
+    for (int64_t g = 1; g < r; g *= 2) {
+      SmallVector<Value> next(r);
+      int64_t cols = kLanes / g, newCols = kLanes / (2 * g);
+      for (int64_t a = 0; a < r; a += 2 * g)
+        for (int64_t h2 = 0; h2 < 2 * g; ++h2) {
+          int64_t h = h2 / 2;
+          SmallVector<int64_t> maskIdx;
+          for (int64_t l = 0; l < kLanes; ++l) {
+            int64_t col = h2 * newCols + l / (2 * g);
+            int64_t row = l % (2 * g); // relative to a
+            int64_t src = row < g ? 0 : 1;
+            int64_t lane = (col - h * cols) * g + row % g;
+            maskIdx.push_back(src * kLanes + lane);
+          }
+          next[a + h2] = b.create<vector::ShuffleOp>(loc, cur[a + h],
+                                                     cur[a + g + h], maskIdx);
+        }
+      cur = std::move(next);
+    }
+    return cur;
+  }
+
+  /// Prefetches the C rows of full tile t (columns np .. np + 32), which
+  /// the next tile() call reads, while the current one computes.
+  void prefetchTile(ValueRange batchIvs, Value mt, Value np) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < 2; ++j) {
+        ivs[c.m] = add(mt, i);
+        ivs[c.n] = add(np, j * kLanes);
+        b.create<memref::PrefetchOp>(loc, c.c, indices(c.cMap, ivs),
+                                     /*isWrite=*/true, /*localityHint=*/3,
+                                     /*isDataCache=*/true);
+      }
+  }
+
+  /// One `tileRows` x 32 register tile of C: rows m0 + t * rows .., columns
+  /// np .., accumulated over k in [kb, kb + kLen) from panel p of `bp` and
+  /// from `ap` (tile t) or A itself.
+  void tile(ValueRange batchIvs, Value mt, int64_t tileRows, Value np,
+            std::array<int64_t, 2> widths, Value kb, Value kLen, Value bp,
+            Value p, Value ap, Value apRow) {
+    unsigned numVecs = widths[1] > 0 ? 2 : 1;
+    SmallVector<Value> ivs = loopIvs(batchIvs);
     SmallVector<Value> rowIdx, colIdx;
     for (int64_t i = 0; i < tileRows; ++i)
-      rowIdx.push_back(i == 0 ? m0
-                              : b.create<arith::AddIOp>(loc, m0, index(i))
-                                    .getResult());
+      rowIdx.push_back(add(mt, i));
     for (unsigned j = 0; j < numVecs; ++j)
-      colIdx.push_back(j == 0 ? n0
-                              : b.create<arith::AddIOp>(loc, n0, index(kLanes))
-                                    .getResult());
+      colIdx.push_back(add(np, j * kLanes));
     SmallVector<Value> accs;
     for (int64_t i = 0; i < tileRows; ++i)
       for (unsigned j = 0; j < numVecs; ++j) {
@@ -333,31 +638,35 @@ private:
         ivs[c.n] = colIdx[j];
         accs.push_back(loadVec(c.c, indices(c.cMap, ivs), widths[j]));
       }
-    Value kEnd = kc >= k ? index(k)
-                         : b.create<arith::MinSIOp>(
-                                loc, b.create<arith::AddIOp>(loc, kb, index(kc)),
-                                index(k));
-    auto loop = b.create<scf::ForOp>(
-        loc, kb, kEnd, index(1), accs,
-        [&](OpBuilder &nb, Location, Value kIv, ValueRange iter) {
+    auto kLoop = b.create<scf::ForOp>(
+        loc, index(0), kLen, index(1), accs,
+        [&](OpBuilder &nb, Location, Value kk, ValueRange iter) {
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-          SmallVector<Value> loopIvs = ivs;
-          loopIvs[c.k] = kIv;
           SmallVector<Value> bVecs;
-          for (unsigned j = 0; j < numVecs; ++j) {
-            loopIvs[c.n] = colIdx[j];
-            bVecs.push_back(loadVec(c.b, indices(c.bMap, loopIvs), widths[j]));
-          }
+          for (unsigned j = 0; j < numVecs; ++j)
+            bVecs.push_back(b.create<vector::LoadOp>(
+                loc, vecType, bp, bpIndex(p, kk, j * kLanes)));
+          SmallVector<Value> aIvs = ivs;
+          Value kkRows;
+          if (ap)
+            kkRows = b.create<arith::MulIOp>(loc, kk, index(rows));
+          else
+            aIvs[c.k] = add(kb, kk);
           SmallVector<Value> next;
           for (int64_t i = 0; i < tileRows; ++i) {
-            loopIvs[c.m] = rowIdx[i];
-            Value a = b.create<memref::LoadOp>(loc, c.a,
-                                               indices(c.aMap, loopIvs));
+            Value a;
+            if (ap) {
+              a = b.create<memref::LoadOp>(loc, ap,
+                                           ValueRange{apRow, add(kkRows, i)});
+            } else {
+              aIvs[c.m] = rowIdx[i];
+              a = b.create<memref::LoadOp>(loc, c.a, indices(c.aMap, aIvs));
+            }
             Value splat = b.create<vector::BroadcastOp>(loc, vecType, a);
             for (unsigned j = 0; j < numVecs; ++j)
-              next.push_back(b.create<vector::FMAOp>(
-                  loc, splat, bVecs[j], iter[i * numVecs + j]));
+              next.push_back(b.create<vector::FMAOp>(loc, splat, bVecs[j],
+                                                     iter[i * numVecs + j]));
           }
           b.create<scf::YieldOp>(loc, next);
         });
@@ -365,7 +674,7 @@ private:
       for (unsigned j = 0; j < numVecs; ++j) {
         ivs[c.m] = rowIdx[i];
         ivs[c.n] = colIdx[j];
-        storeVec(loop.getResult(i * numVecs + j), c.c, indices(c.cMap, ivs),
+        storeVec(kLoop.getResult(i * numVecs + j), c.c, indices(c.cMap, ivs),
                  widths[j]);
       }
   }
@@ -374,6 +683,10 @@ private:
   Location loc;
   const Contraction &c;
   int64_t rows, m, n, k, kc;
+  SmallVector<int64_t> batchSizes;
+  int64_t batchCount;
+  unsigned aLast, bLast;
+  bool packA;
   VectorType vecType;
 };
 
@@ -403,10 +716,9 @@ public:
     for (Contraction &c : work) {
       OpBuilder b(c.op);
       Location loc = c.op.getLoc();
-      Value tmp = makeBContiguous(b, loc, c);
-      KernelBuilder(b, loc, c, rows, kBlock).build();
-      if (tmp)
-        b.create<memref::DeallocOp>(loc, tmp);
+      // An empty reduction leaves C as it is.
+      if (c.loopSizes[c.k] > 0)
+        KernelBuilder(b, loc, c, rows, kBlock).build();
       c.op->erase();
     }
   }

@@ -80,15 +80,15 @@ def LowerContractionsPass : Pass<"myelin-lower-contractions", "::mlir::func::Fun
     a cache- and register-blocked loop nest over vectors: the output is cut
     into `rows` x (2 x 16) tiles whose accumulators stay in registers across
     a `k-block` slice of the reduction, each step a broadcast of one element
-    of A times a row segment of B (fused multiply-add). B panels
-    (k-block x 32) stay in L1 across all row tiles. Batch and column-panel
-    dimensions form one `scf.parallel` (threaded by
-    myelin-parallelize-loops); tall unbatched products are threaded over
-    blocks of rows instead (K columns of a block fill about 512 KiB, at
-    least 128 rows), each thread sweeping every B panel over its block of
-    A while the block stays in L2. A right operand stored transposed is first
-    copied into row-major order. Column remainders use masked vector
-    loads/stores, row remainders a shorter tile.
+    of A times a row segment of B (fused multiply-add). Per k-block, blocks
+    of C (up to 512 rows by 16 32-column panels, split until there are a few
+    per thread) pack their panels of B (k-block x 32 floats each, in L2) and,
+    when A is transposed or its rows are 4 KiB or more apart, their rows of
+    A (k-block x rows per tile, in L1); each row of tiles then sweeps all
+    panels. Transposed operands are packed through in-register 16 x 16
+    transposes. The blocks (with the batch) form one `scf.parallel`,
+    threaded by myelin-parallelize-loops. Column remainders use masked
+    vector loads/stores of C, row remainders a shorter tile.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect",

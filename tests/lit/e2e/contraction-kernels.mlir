@@ -1,0 +1,960 @@
+// The kernels of myelin-lower-contractions against a plain loop nest, on
+// shapes that reach each of their packing paths, remainders and blockings
+// (tests/lit/codegen/lower-contractions.mlir checks their structure). Each
+// @<case> is a contraction the pass rewrites; @<case>_ref computes the same
+// product through a third (scalar 1.0) input, which keeps it from being a
+// contraction the pass matches, so it becomes loops. The inputs are small
+// multiples of 1/4, so every product and partial sum is exact in f32 and
+// the two must agree bit for bit whatever the summation order; C starts
+// nonzero (contractions accumulate), so a skipped element also mismatches.
+// The whole kernel pipeline runs (as myelinc does, single-threaded) and
+// mlir-cpu-runner prints the mismatch count per case. (A kernel with
+// swapped shuffle operands in its in-register transposes measured 493 to
+// 1188 mismatches on the transposing cases.)
+// RUN: myelin-opt %s --myelin-lower-kernels=threads=false \
+// RUN: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// Other tile heights and k blocks: 4-row tiles (4-row transposes), 5-row
+// tiles (A packed element by element) with k blocks of 100 (not a multiple
+// of the 16-wide transposes).
+// RUN: myelin-opt %s --buffer-deallocation-pipeline --myelin-lower-contractions=rows=4 --myelin-parallelize-loops=min-work=1000000000000 --convert-linalg-to-loops --lower-affine --convert-scf-to-cf --convert-vector-to-llvm --expand-strided-metadata --lower-affine --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --reconcile-unrealized-casts \
+// RUN: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// RUN: myelin-opt %s --buffer-deallocation-pipeline --myelin-lower-contractions="rows=5 k-block=100" --myelin-parallelize-loops=min-work=1000000000000 --convert-linalg-to-loops --lower-affine --convert-scf-to-cf --convert-vector-to-llvm --expand-strided-metadata --lower-affine --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --reconcile-unrealized-casts \
+// RUN: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+
+// CHECK:      rowmajor_long_k mismatches: 0
+// CHECK-NEXT: transposed_rhs mismatches: 0
+// CHECK-NEXT: transposed_lhs mismatches: 0
+// CHECK-NEXT: both_transposed mismatches: 0
+// CHECK-NEXT: batched_rhs mismatches: 0
+// CHECK-NEXT: blocked mismatches: 0
+// CHECK-NEXT: blocked_lhs mismatches: 0
+
+// rowmajor_long_k: row-major A with K >= 1024: A packed by in-register transposes; K blocks of 256 and a 6-deep one (k remainder of the 16-wide transposes), 4 remainder rows, an 8-column tail.
+func.func @rowmajor_long_k(%a: memref<20x1030xf32>, %b: memref<1030x40xf32>, %c: memref<20x40xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<20x1030xf32>, memref<1030x40xf32>) outs(%c : memref<20x40xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @rowmajor_long_k_ref(%a: memref<20x1030xf32>, %b: memref<1030x40xf32>, %c: memref<20x40xf32>, %one: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> ()>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b, %one : memref<20x1030xf32>, memref<1030x40xf32>, memref<f32>) outs(%c : memref<20x40xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.mulf %p, %o : f32
+    %s = arith.addf %z, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// transposed_rhs: A * B^T: B panels packed by 16 x 16 transposes (k remainder 5), a 13-column tail.
+func.func @transposed_rhs(%a: memref<19x37xf32>, %b: memref<45x37xf32>, %c: memref<19x45xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<19x37xf32>, memref<45x37xf32>) outs(%c : memref<19x45xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @transposed_rhs_ref(%a: memref<19x37xf32>, %b: memref<45x37xf32>, %c: memref<19x45xf32>, %one: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> ()>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b, %one : memref<19x37xf32>, memref<45x37xf32>, memref<f32>) outs(%c : memref<19x45xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.mulf %p, %o : f32
+    %s = arith.addf %z, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// transposed_lhs: A^T * B: A packed per block from rows of A (masked remainder rows), two K blocks, a 6-column tail.
+func.func @transposed_lhs(%a: memref<300x21xf32>, %b: memref<300x70xf32>, %c: memref<21x70xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<300x21xf32>, memref<300x70xf32>) outs(%c : memref<21x70xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @transposed_lhs_ref(%a: memref<300x21xf32>, %b: memref<300x70xf32>, %c: memref<21x70xf32>, %one: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> ()>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b, %one : memref<300x21xf32>, memref<300x70xf32>, memref<f32>) outs(%c : memref<21x70xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.mulf %p, %o : f32
+    %s = arith.addf %z, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// both_transposed: A^T * B^T.
+func.func @both_transposed(%a: memref<33x17xf32>, %b: memref<33x33xf32>, %c: memref<17x33xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<33x17xf32>, memref<33x33xf32>) outs(%c : memref<17x33xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @both_transposed_ref(%a: memref<33x17xf32>, %b: memref<33x33xf32>, %c: memref<17x33xf32>, %one: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> ()>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b, %one : memref<33x17xf32>, memref<33x33xf32>, memref<f32>) outs(%c : memref<17x33xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.mulf %p, %o : f32
+    %s = arith.addf %z, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// batched_rhs: batched A * B^T, an 18-column tail (second vector masked).
+func.func @batched_rhs(%a: memref<3x9x20xf32>, %b: memref<3x50x20xf32>, %c: memref<3x9x50xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(bt, m, n, k) -> (bt, m, k)>, affine_map<(bt, m, n, k) -> (bt, n, k)>, affine_map<(bt, m, n, k) -> (bt, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<3x9x20xf32>, memref<3x50x20xf32>) outs(%c : memref<3x9x50xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @batched_rhs_ref(%a: memref<3x9x20xf32>, %b: memref<3x50x20xf32>, %c: memref<3x9x50xf32>, %one: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(bt, m, n, k) -> (bt, m, k)>, affine_map<(bt, m, n, k) -> (bt, n, k)>, affine_map<(bt, m, n, k) -> ()>, affine_map<(bt, m, n, k) -> (bt, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b, %one : memref<3x9x20xf32>, memref<3x50x20xf32>, memref<f32>) outs(%c : memref<3x9x50xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.mulf %p, %o : f32
+    %s = arith.addf %z, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// blocked: row and column blocks for threads (9-panel blocks).
+func.func @blocked(%a: memref<512x64xf32>, %b: memref<64x576xf32>, %c: memref<512x576xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<512x64xf32>, memref<64x576xf32>) outs(%c : memref<512x576xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @blocked_ref(%a: memref<512x64xf32>, %b: memref<64x576xf32>, %c: memref<512x576xf32>, %one: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> ()>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b, %one : memref<512x64xf32>, memref<64x576xf32>, memref<f32>) outs(%c : memref<512x576xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.mulf %p, %o : f32
+    %s = arith.addf %z, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// blocked_lhs: A^T with long K: 3-panel blocks, split rows.
+func.func @blocked_lhs(%a: memref<1100x256xf32>, %b: memref<1100x96xf32>, %c: memref<256x96xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1100x256xf32>, memref<1100x96xf32>) outs(%c : memref<256x96xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @blocked_lhs_ref(%a: memref<1100x256xf32>, %b: memref<1100x96xf32>, %c: memref<256x96xf32>, %one: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> ()>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b, %one : memref<1100x256xf32>, memref<1100x96xf32>, memref<f32>) outs(%c : memref<256x96xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.mulf %p, %o : f32
+    %s = arith.addf %z, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @main() {
+  %one = memref.alloc() : memref<f32>
+  %c1f = arith.constant 1.0 : f32
+  memref.store %c1f, %one[] : memref<f32>
+  %a0 = memref.alloc() : memref<20x1030xf32>
+  %b0 = memref.alloc() : memref<1030x40xf32>
+  %c0 = memref.alloc() : memref<20x40xf32>
+  %r0 = memref.alloc() : memref<20x40xf32>
+  %a0_s = arith.constant 1 : index
+  call @fill2_20x1030(%a0, %a0_s) : (memref<20x1030xf32>, index) -> ()
+  %b0_s = arith.constant 2 : index
+  call @fill2_1030x40(%b0, %b0_s) : (memref<1030x40xf32>, index) -> ()
+  %c0_s = arith.constant 3 : index
+  call @fill2_20x40(%c0, %c0_s) : (memref<20x40xf32>, index) -> ()
+  %r0_s = arith.constant 3 : index
+  call @fill2_20x40(%r0, %r0_s) : (memref<20x40xf32>, index) -> ()
+  call @rowmajor_long_k(%a0, %b0, %c0) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<20x40xf32>) -> ()
+  call @rowmajor_long_k_ref(%a0, %b0, %r0, %one) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<20x40xf32>, memref<f32>) -> ()
+  %n0 = call @mismatches_20x40(%c0, %r0) : (memref<20x40xf32>, memref<20x40xf32>) -> index
+  vector.print str "rowmajor_long_k mismatches: "
+  vector.print %n0 : index
+  %a1 = memref.alloc() : memref<19x37xf32>
+  %b1 = memref.alloc() : memref<45x37xf32>
+  %c1 = memref.alloc() : memref<19x45xf32>
+  %r1 = memref.alloc() : memref<19x45xf32>
+  %a1_s = arith.constant 1 : index
+  call @fill2_19x37(%a1, %a1_s) : (memref<19x37xf32>, index) -> ()
+  %b1_s = arith.constant 2 : index
+  call @fill2_45x37(%b1, %b1_s) : (memref<45x37xf32>, index) -> ()
+  %c1_s = arith.constant 3 : index
+  call @fill2_19x45(%c1, %c1_s) : (memref<19x45xf32>, index) -> ()
+  %r1_s = arith.constant 3 : index
+  call @fill2_19x45(%r1, %r1_s) : (memref<19x45xf32>, index) -> ()
+  call @transposed_rhs(%a1, %b1, %c1) : (memref<19x37xf32>, memref<45x37xf32>, memref<19x45xf32>) -> ()
+  call @transposed_rhs_ref(%a1, %b1, %r1, %one) : (memref<19x37xf32>, memref<45x37xf32>, memref<19x45xf32>, memref<f32>) -> ()
+  %n1 = call @mismatches_19x45(%c1, %r1) : (memref<19x45xf32>, memref<19x45xf32>) -> index
+  vector.print str "transposed_rhs mismatches: "
+  vector.print %n1 : index
+  %a2 = memref.alloc() : memref<300x21xf32>
+  %b2 = memref.alloc() : memref<300x70xf32>
+  %c2 = memref.alloc() : memref<21x70xf32>
+  %r2 = memref.alloc() : memref<21x70xf32>
+  %a2_s = arith.constant 1 : index
+  call @fill2_300x21(%a2, %a2_s) : (memref<300x21xf32>, index) -> ()
+  %b2_s = arith.constant 2 : index
+  call @fill2_300x70(%b2, %b2_s) : (memref<300x70xf32>, index) -> ()
+  %c2_s = arith.constant 3 : index
+  call @fill2_21x70(%c2, %c2_s) : (memref<21x70xf32>, index) -> ()
+  %r2_s = arith.constant 3 : index
+  call @fill2_21x70(%r2, %r2_s) : (memref<21x70xf32>, index) -> ()
+  call @transposed_lhs(%a2, %b2, %c2) : (memref<300x21xf32>, memref<300x70xf32>, memref<21x70xf32>) -> ()
+  call @transposed_lhs_ref(%a2, %b2, %r2, %one) : (memref<300x21xf32>, memref<300x70xf32>, memref<21x70xf32>, memref<f32>) -> ()
+  %n2 = call @mismatches_21x70(%c2, %r2) : (memref<21x70xf32>, memref<21x70xf32>) -> index
+  vector.print str "transposed_lhs mismatches: "
+  vector.print %n2 : index
+  %a3 = memref.alloc() : memref<33x17xf32>
+  %b3 = memref.alloc() : memref<33x33xf32>
+  %c3 = memref.alloc() : memref<17x33xf32>
+  %r3 = memref.alloc() : memref<17x33xf32>
+  %a3_s = arith.constant 1 : index
+  call @fill2_33x17(%a3, %a3_s) : (memref<33x17xf32>, index) -> ()
+  %b3_s = arith.constant 2 : index
+  call @fill2_33x33(%b3, %b3_s) : (memref<33x33xf32>, index) -> ()
+  %c3_s = arith.constant 3 : index
+  call @fill2_17x33(%c3, %c3_s) : (memref<17x33xf32>, index) -> ()
+  %r3_s = arith.constant 3 : index
+  call @fill2_17x33(%r3, %r3_s) : (memref<17x33xf32>, index) -> ()
+  call @both_transposed(%a3, %b3, %c3) : (memref<33x17xf32>, memref<33x33xf32>, memref<17x33xf32>) -> ()
+  call @both_transposed_ref(%a3, %b3, %r3, %one) : (memref<33x17xf32>, memref<33x33xf32>, memref<17x33xf32>, memref<f32>) -> ()
+  %n3 = call @mismatches_17x33(%c3, %r3) : (memref<17x33xf32>, memref<17x33xf32>) -> index
+  vector.print str "both_transposed mismatches: "
+  vector.print %n3 : index
+  %a4 = memref.alloc() : memref<3x9x20xf32>
+  %b4 = memref.alloc() : memref<3x50x20xf32>
+  %c4 = memref.alloc() : memref<3x9x50xf32>
+  %r4 = memref.alloc() : memref<3x9x50xf32>
+  %a4_s = arith.constant 1 : index
+  call @fill3_3x9x20(%a4, %a4_s) : (memref<3x9x20xf32>, index) -> ()
+  %b4_s = arith.constant 2 : index
+  call @fill3_3x50x20(%b4, %b4_s) : (memref<3x50x20xf32>, index) -> ()
+  %c4_s = arith.constant 3 : index
+  call @fill3_3x9x50(%c4, %c4_s) : (memref<3x9x50xf32>, index) -> ()
+  %r4_s = arith.constant 3 : index
+  call @fill3_3x9x50(%r4, %r4_s) : (memref<3x9x50xf32>, index) -> ()
+  call @batched_rhs(%a4, %b4, %c4) : (memref<3x9x20xf32>, memref<3x50x20xf32>, memref<3x9x50xf32>) -> ()
+  call @batched_rhs_ref(%a4, %b4, %r4, %one) : (memref<3x9x20xf32>, memref<3x50x20xf32>, memref<3x9x50xf32>, memref<f32>) -> ()
+  %n4 = call @mismatches_3x9x50(%c4, %r4) : (memref<3x9x50xf32>, memref<3x9x50xf32>) -> index
+  vector.print str "batched_rhs mismatches: "
+  vector.print %n4 : index
+  %a5 = memref.alloc() : memref<512x64xf32>
+  %b5 = memref.alloc() : memref<64x576xf32>
+  %c5 = memref.alloc() : memref<512x576xf32>
+  %r5 = memref.alloc() : memref<512x576xf32>
+  %a5_s = arith.constant 1 : index
+  call @fill2_512x64(%a5, %a5_s) : (memref<512x64xf32>, index) -> ()
+  %b5_s = arith.constant 2 : index
+  call @fill2_64x576(%b5, %b5_s) : (memref<64x576xf32>, index) -> ()
+  %c5_s = arith.constant 3 : index
+  call @fill2_512x576(%c5, %c5_s) : (memref<512x576xf32>, index) -> ()
+  %r5_s = arith.constant 3 : index
+  call @fill2_512x576(%r5, %r5_s) : (memref<512x576xf32>, index) -> ()
+  call @blocked(%a5, %b5, %c5) : (memref<512x64xf32>, memref<64x576xf32>, memref<512x576xf32>) -> ()
+  call @blocked_ref(%a5, %b5, %r5, %one) : (memref<512x64xf32>, memref<64x576xf32>, memref<512x576xf32>, memref<f32>) -> ()
+  %n5 = call @mismatches_512x576(%c5, %r5) : (memref<512x576xf32>, memref<512x576xf32>) -> index
+  vector.print str "blocked mismatches: "
+  vector.print %n5 : index
+  %a6 = memref.alloc() : memref<1100x256xf32>
+  %b6 = memref.alloc() : memref<1100x96xf32>
+  %c6 = memref.alloc() : memref<256x96xf32>
+  %r6 = memref.alloc() : memref<256x96xf32>
+  %a6_s = arith.constant 1 : index
+  call @fill2_1100x256(%a6, %a6_s) : (memref<1100x256xf32>, index) -> ()
+  %b6_s = arith.constant 2 : index
+  call @fill2_1100x96(%b6, %b6_s) : (memref<1100x96xf32>, index) -> ()
+  %c6_s = arith.constant 3 : index
+  call @fill2_256x96(%c6, %c6_s) : (memref<256x96xf32>, index) -> ()
+  %r6_s = arith.constant 3 : index
+  call @fill2_256x96(%r6, %r6_s) : (memref<256x96xf32>, index) -> ()
+  call @blocked_lhs(%a6, %b6, %c6) : (memref<1100x256xf32>, memref<1100x96xf32>, memref<256x96xf32>) -> ()
+  call @blocked_lhs_ref(%a6, %b6, %r6, %one) : (memref<1100x256xf32>, memref<1100x96xf32>, memref<256x96xf32>, memref<f32>) -> ()
+  %n6 = call @mismatches_256x96(%c6, %r6) : (memref<256x96xf32>, memref<256x96xf32>) -> index
+  vector.print str "blocked_lhs mismatches: "
+  vector.print %n6 : index
+  return
+}
+
+// fill<rank>_<shape>: entry (i, j, l) = ((seed + 7i + 3j + 5l) mod 11 - 5)
+// / 4.
+func.func @fill3_3x9x20(%m: memref<3x9x20xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} outs(%m : memref<3x9x20xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %i2 = linalg.index 2 : index
+    %k2 = arith.constant 5 : index
+    %t2 = arith.muli %i2, %k2 : index
+    %u2 = arith.addi %u1, %t2 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u2, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill3_3x9x50(%m: memref<3x9x50xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} outs(%m : memref<3x9x50xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %i2 = linalg.index 2 : index
+    %k2 = arith.constant 5 : index
+    %t2 = arith.muli %i2, %k2 : index
+    %u2 = arith.addi %u1, %t2 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u2, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill3_3x50x20(%m: memref<3x50x20xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} outs(%m : memref<3x50x20xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %i2 = linalg.index 2 : index
+    %k2 = arith.constant 5 : index
+    %t2 = arith.muli %i2, %k2 : index
+    %u2 = arith.addi %u1, %t2 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u2, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_17x33(%m: memref<17x33xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<17x33xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_19x37(%m: memref<19x37xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<19x37xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_19x45(%m: memref<19x45xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<19x45xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_20x40(%m: memref<20x40xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<20x40xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_20x1030(%m: memref<20x1030xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<20x1030xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_21x70(%m: memref<21x70xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<21x70xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_33x17(%m: memref<33x17xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<33x17xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_33x33(%m: memref<33x33xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<33x33xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_45x37(%m: memref<45x37xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<45x37xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_64x576(%m: memref<64x576xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<64x576xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_256x96(%m: memref<256x96xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<256x96xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_300x21(%m: memref<300x21xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<300x21xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_300x70(%m: memref<300x70xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<300x70xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_512x64(%m: memref<512x64xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<512x64xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_512x576(%m: memref<512x576xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<512x576xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_1030x40(%m: memref<1030x40xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<1030x40xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_1100x96(%m: memref<1100x96xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<1100x96xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill2_1100x256(%m: memref<1100x256xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%m : memref<1100x256xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u1, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @mismatches_3x9x50(%x: memref<3x9x50xf32>, %y: memref<3x9x50xf32>) -> index {
+  %acc = memref.alloc() : memref<i64>
+  %z = arith.constant 0 : i64
+  memref.store %z, %acc[] : memref<i64>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> ()>], iterator_types = ["reduction", "reduction", "reduction"]}
+      ins(%x, %y : memref<3x9x50xf32>, memref<3x9x50xf32>) outs(%acc : memref<i64>) {
+  ^bb0(%p: f32, %q: f32, %n: i64):
+    %ne = arith.cmpf une, %p, %q : f32
+    %e = arith.extui %ne : i1 to i64
+    %s = arith.addi %n, %e : i64
+    linalg.yield %s : i64
+  }
+  %v = memref.load %acc[] : memref<i64>
+  %i = arith.index_cast %v : i64 to index
+  return %i : index
+}
+
+func.func @mismatches_17x33(%x: memref<17x33xf32>, %y: memref<17x33xf32>) -> index {
+  %acc = memref.alloc() : memref<i64>
+  %z = arith.constant 0 : i64
+  memref.store %z, %acc[] : memref<i64>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>], iterator_types = ["reduction", "reduction"]}
+      ins(%x, %y : memref<17x33xf32>, memref<17x33xf32>) outs(%acc : memref<i64>) {
+  ^bb0(%p: f32, %q: f32, %n: i64):
+    %ne = arith.cmpf une, %p, %q : f32
+    %e = arith.extui %ne : i1 to i64
+    %s = arith.addi %n, %e : i64
+    linalg.yield %s : i64
+  }
+  %v = memref.load %acc[] : memref<i64>
+  %i = arith.index_cast %v : i64 to index
+  return %i : index
+}
+
+func.func @mismatches_19x45(%x: memref<19x45xf32>, %y: memref<19x45xf32>) -> index {
+  %acc = memref.alloc() : memref<i64>
+  %z = arith.constant 0 : i64
+  memref.store %z, %acc[] : memref<i64>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>], iterator_types = ["reduction", "reduction"]}
+      ins(%x, %y : memref<19x45xf32>, memref<19x45xf32>) outs(%acc : memref<i64>) {
+  ^bb0(%p: f32, %q: f32, %n: i64):
+    %ne = arith.cmpf une, %p, %q : f32
+    %e = arith.extui %ne : i1 to i64
+    %s = arith.addi %n, %e : i64
+    linalg.yield %s : i64
+  }
+  %v = memref.load %acc[] : memref<i64>
+  %i = arith.index_cast %v : i64 to index
+  return %i : index
+}
+
+func.func @mismatches_20x40(%x: memref<20x40xf32>, %y: memref<20x40xf32>) -> index {
+  %acc = memref.alloc() : memref<i64>
+  %z = arith.constant 0 : i64
+  memref.store %z, %acc[] : memref<i64>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>], iterator_types = ["reduction", "reduction"]}
+      ins(%x, %y : memref<20x40xf32>, memref<20x40xf32>) outs(%acc : memref<i64>) {
+  ^bb0(%p: f32, %q: f32, %n: i64):
+    %ne = arith.cmpf une, %p, %q : f32
+    %e = arith.extui %ne : i1 to i64
+    %s = arith.addi %n, %e : i64
+    linalg.yield %s : i64
+  }
+  %v = memref.load %acc[] : memref<i64>
+  %i = arith.index_cast %v : i64 to index
+  return %i : index
+}
+
+func.func @mismatches_21x70(%x: memref<21x70xf32>, %y: memref<21x70xf32>) -> index {
+  %acc = memref.alloc() : memref<i64>
+  %z = arith.constant 0 : i64
+  memref.store %z, %acc[] : memref<i64>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>], iterator_types = ["reduction", "reduction"]}
+      ins(%x, %y : memref<21x70xf32>, memref<21x70xf32>) outs(%acc : memref<i64>) {
+  ^bb0(%p: f32, %q: f32, %n: i64):
+    %ne = arith.cmpf une, %p, %q : f32
+    %e = arith.extui %ne : i1 to i64
+    %s = arith.addi %n, %e : i64
+    linalg.yield %s : i64
+  }
+  %v = memref.load %acc[] : memref<i64>
+  %i = arith.index_cast %v : i64 to index
+  return %i : index
+}
+
+func.func @mismatches_256x96(%x: memref<256x96xf32>, %y: memref<256x96xf32>) -> index {
+  %acc = memref.alloc() : memref<i64>
+  %z = arith.constant 0 : i64
+  memref.store %z, %acc[] : memref<i64>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>], iterator_types = ["reduction", "reduction"]}
+      ins(%x, %y : memref<256x96xf32>, memref<256x96xf32>) outs(%acc : memref<i64>) {
+  ^bb0(%p: f32, %q: f32, %n: i64):
+    %ne = arith.cmpf une, %p, %q : f32
+    %e = arith.extui %ne : i1 to i64
+    %s = arith.addi %n, %e : i64
+    linalg.yield %s : i64
+  }
+  %v = memref.load %acc[] : memref<i64>
+  %i = arith.index_cast %v : i64 to index
+  return %i : index
+}
+
+func.func @mismatches_512x576(%x: memref<512x576xf32>, %y: memref<512x576xf32>) -> index {
+  %acc = memref.alloc() : memref<i64>
+  %z = arith.constant 0 : i64
+  memref.store %z, %acc[] : memref<i64>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>], iterator_types = ["reduction", "reduction"]}
+      ins(%x, %y : memref<512x576xf32>, memref<512x576xf32>) outs(%acc : memref<i64>) {
+  ^bb0(%p: f32, %q: f32, %n: i64):
+    %ne = arith.cmpf une, %p, %q : f32
+    %e = arith.extui %ne : i1 to i64
+    %s = arith.addi %n, %e : i64
+    linalg.yield %s : i64
+  }
+  %v = memref.load %acc[] : memref<i64>
+  %i = arith.index_cast %v : i64 to index
+  return %i : index
+}
