@@ -1,0 +1,479 @@
+//===- PlanMemory.cpp - Intermediates in one static arena --------*- C++ -*-===//
+//
+// Implements myelin-plan-memory (see Passes.td). Per entry function:
+//
+//  1. Every `memref.alloc` of a static shape in the function's top-level
+//     block is a candidate. Its live interval is the range of top-level op
+//     positions from its first to its last use, where a use nested in a
+//     region counts at its top-level ancestor and uses of aliases count as
+//     uses of the buffer. Any memref result of a user is an alias
+//     (subview, expand_shape, a call or an scf.if returning it); a
+//     terminator yielding it makes its parent's memref results aliases.
+//     Deallocations are not uses. A buffer that escapes (returned,
+//     stored as a value, cast to a pointer or an unrealized cast, passed to
+//     a function without a body, an indirect call or a function that frees
+//     memory, freed through an alias that may be another buffer, or never
+//     freed) is left alone.
+//  2. Offsets are assigned greedily, biggest buffer first: each buffer takes
+//     the smallest gap (best fit) between the buffers already placed whose
+//     intervals overlap its own, or goes above them all. Sizes are rounded
+//     to 64 bytes, so every view is 64-byte aligned.
+//  3. Each planned alloc becomes a `memref.view` of the arena, a private
+//     uninitialized `memref.global` (so: .bss, allocated once, at load time)
+//     shared by all entry functions, which never run concurrently and never
+//     call each other; its size is the largest plan. Their deallocs go.
+//
+// Views of an existing arena (a second run, e.g. `verify` on the final IR)
+// are planned buffers with fixed offsets: new candidates are placed around
+// them and the arena grows if needed. With `verify`, the pass then derives
+// every view's interval again from the rewritten IR and fails if two views
+// that are live at the same time share a byte.
+//
+// The plan is recorded as the module attribute `myelin.memory_plan`:
+// {<function> = {arena, planned, buffers, kept}} (bytes of the function's
+// plan, sum of its planned buffers' sizes, their count, allocs left alone).
+//===----------------------------------------------------------------------===//
+
+#include "codegen/Passes.h"
+#include "ir/NNOps.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/DataLayoutInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <limits>
+
+namespace myelin {
+#define GEN_PASS_DEF_PLANMEMORYPASS
+#include "codegen/Passes.h.inc"
+} // namespace myelin
+
+using namespace mlir;
+
+namespace {
+
+constexpr int64_t kAlignment = 64;
+constexpr llvm::StringLiteral kArenaName = "__myelin_arena";
+constexpr llvm::StringLiteral kPlanAttrName = "myelin.memory_plan";
+
+/// One buffer of a plan: a candidate alloc, or an existing view of the arena.
+struct Buffer {
+  Operation *op;          ///< memref.alloc or memref.view
+  int64_t size = 0;       ///< bytes, a multiple of kAlignment
+  unsigned first = 0;     ///< top-level position of the first use
+  unsigned last = 0;      ///< ... and of the last
+  int64_t offset = -1;    ///< in the arena; fixed for existing views
+  SmallVector<Operation *> deallocs;
+};
+
+bool liveTogether(const Buffer &a, const Buffer &b) {
+  return a.first <= b.last && b.first <= a.last;
+}
+
+/// True if `user` may let its memref operand `use` outlive what the
+/// function can see: returned, stored, turned into a pointer, or handed to
+/// code we cannot inspect.
+bool escapes(OpOperand &use, SymbolTableCollection &symbols) {
+  Operation *user = use.getOwner();
+  if (user->hasTrait<OpTrait::ReturnLike>() &&
+      !user->getParentOp()->hasTrait<OpTrait::IsIsolatedFromAbove>())
+    return false; // scf.yield and the like: handled as aliases.
+  if (user->hasTrait<OpTrait::ReturnLike>())
+    return true; // func.return
+  if (isa<func::CallIndirectOp, memref::ExtractAlignedPointerAsIndexOp,
+          UnrealizedConversionCastOp>(user))
+    return true;
+  if (auto store = dyn_cast<memref::StoreOp>(user))
+    return use.get() == store.getValueToStore();
+  if (user->getDialect() &&
+      user->getDialect()->getNamespace() == "llvm")
+    return true;
+  if (auto call = dyn_cast<func::CallOp>(user)) {
+    auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(
+        call, call.getCalleeAttr());
+    if (!callee || callee.isExternal())
+      return true;
+    bool frees = false;
+    callee.walk([&](memref::DeallocOp) { frees = true; });
+    return frees;
+  }
+  return false;
+}
+
+/// Computes the live interval of the buffer `root` (an alloc or a view) in
+/// `body`, whose ops are numbered by `position`, and collects its
+/// deallocations. Fails if the buffer escapes.
+LogicalResult analyze(Value root, Block &body,
+                      const DenseMap<Operation *, unsigned> &position,
+                      SymbolTableCollection &symbols, Buffer &buffer) {
+  unsigned rootPos = position.lookup(root.getDefiningOp());
+  buffer.first = std::numeric_limits<unsigned>::max();
+  buffer.last = 0;
+  // (value, exact): exact aliases are the buffer itself or views of it, so a
+  // dealloc of one frees exactly this buffer.
+  SmallVector<std::pair<Value, bool>> worklist{{root, true}};
+  DenseSet<Value> seen{root};
+  auto push = [&](Value v, bool exact) {
+    if (isa<BaseMemRefType>(v.getType()) && seen.insert(v).second)
+      worklist.push_back({v, exact});
+  };
+  while (!worklist.empty()) {
+    auto [value, exact] = worklist.pop_back_val();
+    for (OpOperand &use : value.getUses()) {
+      Operation *user = use.getOwner();
+      if (isa<memref::DeallocOp>(user)) {
+        if (!exact)
+          return failure();
+        buffer.deallocs.push_back(user);
+        continue;
+      }
+      if (escapes(use, symbols))
+        return failure();
+      Operation *top = body.findAncestorOpInBlock(*user);
+      if (!top)
+        return failure();
+      unsigned pos = position.lookup(top);
+      buffer.first = std::min(buffer.first, pos);
+      buffer.last = std::max(buffer.last, pos);
+      bool view = isa<ViewLikeOpInterface, memref::ExtractStridedMetadataOp>(
+          user);
+      for (Value result : user->getResults())
+        push(result, exact && view);
+      if (user->hasTrait<OpTrait::IsTerminator>())
+        for (Value result : user->getParentOp()->getResults())
+          push(result, false);
+    }
+  }
+  if (buffer.deallocs.empty() && !isa<memref::ViewOp>(root.getDefiningOp()))
+    return failure(); // never freed: ownership went somewhere we cannot see
+  if (buffer.first > buffer.last) // unused
+    buffer.first = buffer.last = rootPos;
+  return success();
+}
+
+/// Size in bytes of a static memref with the default layout and memory
+/// space, rounded up to kAlignment; 0 if the type does not qualify.
+int64_t plannedSize(MemRefType type, const DataLayout &layout) {
+  if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
+      type.getMemorySpace())
+    return 0;
+  Type element = type.getElementType();
+  if (!element.isIntOrIndexOrFloat())
+    return 0;
+  int64_t bytes = static_cast<int64_t>(layout.getTypeSize(element).getFixedValue()) *
+                  type.getNumElements();
+  if (bytes <= 0)
+    return 0;
+  return llvm::alignTo(bytes, kAlignment);
+}
+
+/// Places the buffers without an offset around those with one; returns the
+/// arena size.
+int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
+  SmallVector<Buffer *> placed, todo;
+  for (Buffer &b : buffers)
+    (b.offset >= 0 ? placed : todo).push_back(&b);
+  llvm::stable_sort(todo, [](const Buffer *a, const Buffer *b) {
+    return a->size > b->size || (a->size == b->size && a->first < b->first);
+  });
+  for (Buffer *b : todo) {
+    SmallVector<std::pair<int64_t, int64_t>> busy;
+    for (Buffer *p : placed)
+      if (liveTogether(*p, *b))
+        busy.push_back({p->offset, p->offset + p->size});
+    llvm::sort(busy);
+    int64_t best = -1, bestGap = std::numeric_limits<int64_t>::max();
+    int64_t cursor = 0;
+    for (auto [lo, hi] : busy) {
+      if (lo - cursor >= b->size && lo - cursor < bestGap) {
+        best = cursor;
+        bestGap = lo - cursor;
+      }
+      cursor = std::max(cursor, hi);
+    }
+    b->offset = best >= 0 ? best : cursor;
+    placed.push_back(b);
+  }
+  int64_t arena = 0;
+  for (Buffer &b : buffers)
+    arena = std::max(arena, b.offset + b.size);
+  return arena;
+}
+
+/// The first pair of buffers live at the same time whose bytes overlap.
+std::optional<std::pair<const Buffer *, const Buffer *>>
+findConflict(ArrayRef<Buffer> buffers) {
+  for (const Buffer &a : buffers)
+    for (const Buffer &b : buffers)
+      if (&a < &b && liveTogether(a, b) && a.offset < b.offset + b.size &&
+          b.offset < a.offset + a.size)
+        return std::make_pair(&a, &b);
+  return std::nullopt;
+}
+
+/// The arena a view reads, or null.
+memref::GlobalOp arenaOf(memref::ViewOp view, SymbolTableCollection &symbols) {
+  auto get = view.getSource().getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return nullptr;
+  auto global = symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
+      get, get.getNameAttr());
+  return global && global.getSymName() == kArenaName ? global : nullptr;
+}
+
+/// Bytes a view of the arena covers.
+int64_t viewBytes(memref::ViewOp view, const DataLayout &layout) {
+  MemRefType type = view.getType();
+  return static_cast<int64_t>(
+             layout.getTypeSize(type.getElementType()).getFixedValue()) *
+         type.getNumElements();
+}
+
+/// The plan of one entry function.
+struct FunctionPlan {
+  func::FuncOp func;
+  SmallVector<Buffer> buffers;
+  int64_t arena = 0;
+  int64_t kept = 0; ///< static top-level allocs left alone
+};
+
+class PlanMemoryPass
+    : public myelin::impl::PlanMemoryPassBase<PlanMemoryPass> {
+public:
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTableCollection symbols;
+    DataLayout layout(module);
+
+    SmallVector<FunctionPlan> plans;
+    for (func::FuncOp func : module.getOps<func::FuncOp>())
+      if (func->hasAttr(myelin::nn::attrs::kEntry) && !func.isExternal() &&
+          func.getBody().hasOneBlock() && !callsEntry(func, symbols))
+        plans.push_back(planFunction(func, symbols, layout));
+
+    int64_t arenaSize = 0;
+    for (FunctionPlan &plan : plans) {
+      plan.arena = assignOffsets(plan.buffers);
+      arenaSize = std::max(arenaSize, plan.arena);
+      if (auto conflict = findConflict(plan.buffers)) {
+        conflict->first->op->emitError("memory plan: overlaps ")
+            << *conflict->second->op;
+        return signalPassFailure();
+      }
+    }
+    if (arenaSize == 0)
+      return;
+
+    memref::GlobalOp arena = getOrCreateArena(module, arenaSize, symbols);
+    MLIRContext *ctx = &getContext();
+    NamedAttrList record;
+    if (auto old = module->getAttrOfType<DictionaryAttr>(kPlanAttrName))
+      record.append(old.getValue());
+    for (FunctionPlan &plan : plans) {
+      int64_t planned = 0, count = 0;
+      for (Buffer &b : plan.buffers) {
+        if (isa<memref::AllocOp>(b.op)) {
+          planned += b.size;
+          ++count;
+        }
+      }
+      rewrite(plan, arena);
+      if (count == 0)
+        continue;
+      // A second run adds to the first one's record.
+      if (auto old = record.get(plan.func.getSymName())) {
+        auto dict = cast<DictionaryAttr>(old);
+        planned += cast<IntegerAttr>(dict.get("planned")).getInt();
+        count += cast<IntegerAttr>(dict.get("buffers")).getInt();
+      }
+      Builder builder(ctx);
+      record.set(plan.func.getSymName(),
+                 builder.getDictionaryAttr({
+                     builder.getNamedAttr("arena",
+                                          builder.getI64IntegerAttr(plan.arena)),
+                     builder.getNamedAttr("planned",
+                                          builder.getI64IntegerAttr(planned)),
+                     builder.getNamedAttr("buffers",
+                                          builder.getI64IntegerAttr(count)),
+                     builder.getNamedAttr("kept",
+                                          builder.getI64IntegerAttr(plan.kept)),
+                 }));
+    }
+    module->setAttr(kPlanAttrName, record.getDictionary(ctx));
+
+    if (verify)
+      for (FunctionPlan &plan : plans)
+        if (failed(verifyPlan(plan.func, symbols)))
+          return signalPassFailure();
+  }
+
+private:
+  /// True if `func` reaches another entry function through calls: the two
+  /// would share the arena at the same time.
+  static bool callsEntry(func::FuncOp func, SymbolTableCollection &symbols) {
+    SmallVector<func::FuncOp> worklist{func};
+    DenseSet<Operation *> seen{func};
+    while (!worklist.empty()) {
+      func::FuncOp f = worklist.pop_back_val();
+      WalkResult result = f.walk([&](CallOpInterface call) {
+        auto callee = dyn_cast_or_null<func::FuncOp>(
+            call.resolveCallable(&symbols));
+        if (!callee)
+          return WalkResult::advance();
+        if (callee != func && callee->hasAttr(myelin::nn::attrs::kEntry))
+          return WalkResult::interrupt();
+        if (seen.insert(callee).second)
+          worklist.push_back(callee);
+        return WalkResult::advance();
+      });
+      if (result.wasInterrupted())
+        return true;
+    }
+    return false;
+  }
+
+  static DenseMap<Operation *, unsigned> number(Block &body) {
+    DenseMap<Operation *, unsigned> position;
+    unsigned i = 0;
+    for (Operation &op : body)
+      position[&op] = i++;
+    return position;
+  }
+
+  FunctionPlan planFunction(func::FuncOp func, SymbolTableCollection &symbols,
+                            const DataLayout &layout) {
+    FunctionPlan plan{func, {}, 0, 0};
+    Block &body = func.getBody().front();
+    DenseMap<Operation *, unsigned> position = number(body);
+    for (Operation &op : body) {
+      Buffer buffer{&op};
+      if (auto view = dyn_cast<memref::ViewOp>(op)) {
+        // Planned before: keep its place.
+        auto shift = getConstantIntValue(view.getByteShift());
+        if (!arenaOf(view, symbols) || !shift)
+          continue;
+        buffer.offset = *shift;
+        buffer.size = llvm::alignTo(viewBytes(view, layout), kAlignment);
+        if (failed(analyze(view, body, position, symbols, buffer))) {
+          // An arena view must not escape; keep it live throughout.
+          buffer.first = 0;
+          buffer.last = position.size();
+        }
+        plan.buffers.push_back(buffer);
+        continue;
+      }
+      auto alloc = dyn_cast<memref::AllocOp>(op);
+      if (!alloc || !alloc->getOperands().empty())
+        continue;
+      buffer.size = plannedSize(alloc.getType(), layout);
+      if (buffer.size == 0 ||
+          failed(analyze(alloc, body, position, symbols, buffer))) {
+        ++plan.kept;
+        continue;
+      }
+      plan.buffers.push_back(buffer);
+    }
+    return plan;
+  }
+
+  memref::GlobalOp getOrCreateArena(ModuleOp module, int64_t size,
+                                    SymbolTableCollection &symbols) {
+    auto type = MemRefType::get({size}, IntegerType::get(&getContext(), 8));
+    auto arena = symbols.lookupSymbolIn<memref::GlobalOp>(
+        module, StringAttr::get(&getContext(), kArenaName));
+    if (arena) {
+      // Grow it (a second run): views accept any static i8 source.
+      if (cast<MemRefType>(arena.getType()).getNumElements() < size) {
+        arena.setTypeAttr(TypeAttr::get(type));
+        module.walk([&](memref::GetGlobalOp get) {
+          if (get.getName() == kArenaName)
+            get.getResult().setType(type);
+        });
+      }
+      return arena;
+    }
+    OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
+    arena = builder.create<memref::GlobalOp>(
+        module.getLoc(), kArenaName, builder.getStringAttr("private"), type,
+        builder.getUnitAttr(), /*constant=*/false,
+        builder.getI64IntegerAttr(kAlignment));
+    symbols.getSymbolTable(module).insert(arena);
+    return arena;
+  }
+
+  void rewrite(FunctionPlan &plan, memref::GlobalOp arena) {
+    Block &body = plan.func.getBody().front();
+    OpBuilder builder = OpBuilder::atBlockBegin(&body);
+    Value base;
+    for (Buffer &b : plan.buffers) {
+      auto alloc = dyn_cast<memref::AllocOp>(b.op);
+      if (!alloc)
+        continue;
+      if (!base)
+        base = builder.create<memref::GetGlobalOp>(
+            plan.func.getLoc(), arena.getType(), arena.getSymName());
+      builder.setInsertionPoint(alloc);
+      Value shift =
+          builder.create<arith::ConstantIndexOp>(alloc.getLoc(), b.offset);
+      Value view = builder.create<memref::ViewOp>(
+          alloc.getLoc(), alloc.getType(), base, shift, ValueRange{});
+      for (Operation *dealloc : b.deallocs)
+        dealloc->erase();
+      alloc.replaceAllUsesWith(view);
+      alloc.erase();
+      b.op = view.getDefiningOp();
+    }
+  }
+
+  /// Derives every arena view's interval from the IR again and checks that
+  /// views live at the same time do not share a byte.
+  LogicalResult verifyPlan(func::FuncOp func, SymbolTableCollection &symbols) {
+    Block &body = func.getBody().front();
+    DenseMap<Operation *, unsigned> position = number(body);
+    DataLayout layout(func->getParentOfType<ModuleOp>());
+    SmallVector<Buffer> views;
+    WalkResult result = func.walk([&](memref::ViewOp view) {
+      if (!arenaOf(view, symbols))
+        return WalkResult::advance();
+      auto shift = getConstantIntValue(view.getByteShift());
+      if (view->getBlock() != &body || !shift) {
+        view.emitError("memory plan: arena view not at the top level or "
+                       "with a dynamic offset");
+        return WalkResult::interrupt();
+      }
+      Buffer buffer{view};
+      buffer.offset = *shift;
+      buffer.size = viewBytes(view, layout);
+      if (failed(analyze(view, body, position, symbols, buffer)) ||
+          !buffer.deallocs.empty()) {
+        view.emitError("memory plan: arena view escapes or is freed");
+        return WalkResult::interrupt();
+      }
+      views.push_back(buffer);
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      return failure();
+    if (auto conflict = findConflict(views)) {
+      auto a = *conflict->first, b = *conflict->second;
+      return a.op->emitError("memory plan: bytes [")
+             << a.offset << ", " << a.offset + a.size
+             << ") live over ops " << a.first << ".." << a.last
+             << " overlap bytes [" << b.offset << ", " << b.offset + b.size
+             << ") of " << *b.op << " live over ops " << b.first << ".."
+             << b.last;
+    }
+    int64_t arena = 0;
+    for (const Buffer &b : views)
+      arena = std::max(arena, b.offset + b.size);
+    func.emitRemark("memory plan verified: ")
+        << views.size() << " arena views in " << arena << " bytes";
+    return success();
+  }
+};
+
+} // namespace
