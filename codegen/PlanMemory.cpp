@@ -202,15 +202,19 @@ int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
   return arena;
 }
 
-/// The first pair of buffers live at the same time whose bytes overlap.
-std::optional<std::pair<const Buffer *, const Buffer *>>
-findConflict(ArrayRef<Buffer> buffers) {
+/// Fails, naming both, if two buffers live at the same time share a byte.
+LogicalResult checkNoConflict(ArrayRef<Buffer> buffers) {
   for (const Buffer &a : buffers)
     for (const Buffer &b : buffers)
       if (&a < &b && liveTogether(a, b) && a.offset < b.offset + b.size &&
           b.offset < a.offset + a.size)
-        return std::make_pair(&a, &b);
-  return std::nullopt;
+        return a.op->emitError("memory plan: bytes [")
+               << a.offset << ", " << a.offset + a.size << ") live over ops "
+               << a.first << ".." << a.last << " overlap bytes [" << b.offset
+               << ", " << b.offset + b.size << ") live over ops " << b.first
+               << ".." << b.last << " (the buffer at " << b.op->getLoc()
+               << ")";
+  return success();
 }
 
 /// The arena a view reads, or null.
@@ -259,11 +263,8 @@ public:
     for (FunctionPlan &plan : plans) {
       plan.arena = assignOffsets(plan.buffers);
       arenaSize = std::max(arenaSize, plan.arena);
-      if (auto conflict = findConflict(plan.buffers)) {
-        conflict->first->op->emitError("memory plan: overlaps ")
-            << *conflict->second->op;
+      if (failed(checkNoConflict(plan.buffers)))
         return signalPassFailure();
-      }
     }
     if (arenaSize == 0)
       return;
@@ -458,20 +459,13 @@ private:
     });
     if (result.wasInterrupted())
       return failure();
-    if (auto conflict = findConflict(views)) {
-      auto a = *conflict->first, b = *conflict->second;
-      return a.op->emitError("memory plan: bytes [")
-             << a.offset << ", " << a.offset + a.size
-             << ") live over ops " << a.first << ".." << a.last
-             << " overlap bytes [" << b.offset << ", " << b.offset + b.size
-             << ") of " << *b.op << " live over ops " << b.first << ".."
-             << b.last;
-    }
+    if (failed(checkNoConflict(views)))
+      return failure();
     int64_t arena = 0;
     for (const Buffer &b : views)
       arena = std::max(arena, b.offset + b.size);
-    func.emitRemark("memory plan verified: ")
-        << views.size() << " arena views in " << arena << " bytes";
+    func.emitRemark("memory plan of @")
+        << func.getSymName() << " verified: " << views.size() << " arena views in " << arena << " bytes";
     return success();
   }
 };

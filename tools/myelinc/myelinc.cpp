@@ -22,6 +22,7 @@
 #include "tools/Registration.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -32,6 +33,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -55,7 +57,7 @@ static cl::opt<std::string> clOutput("o", cl::desc("Output file"),
 
 namespace {
 /// What myelinc writes: the IR of a pipeline phase, or native code.
-enum class Emit { NN, NNTrain, Linalg, Loops, LLVMDialect, LLVMIR, Asm, Obj, Descriptor, Exe };
+enum class Emit { NN, NNTrain, Linalg, Loops, MemoryPlan, LLVMDialect, LLVMIR, Asm, Obj, Descriptor, Exe };
 } // namespace
 
 static cl::opt<Emit> clEmit(
@@ -66,6 +68,9 @@ static cl::opt<Emit> clEmit(
                    "nn after gradient generation and optimizer lowering"),
         clEnumValN(Emit::Linalg, "linalg", "linalg on tensors, fused"),
         clEnumValN(Emit::Loops, "loops", "bufferized loops"),
+        clEnumValN(Emit::MemoryPlan, "memory-plan",
+                   "a one-line summary of the intermediates' static arena "
+                   "(myelin-plan-memory)"),
         clEnumValN(Emit::LLVMDialect, "llvm-mlir", "the LLVM dialect"),
         clEnumValN(Emit::LLVMIR, "llvm", "optimized LLVM IR of the kernels"),
         clEnumValN(Emit::Asm, "asm", "host assembly of the kernels"),
@@ -159,6 +164,54 @@ void printModule(ModuleOp module, llvm::StringRef path) {
   if (ec)
     fail("cannot open '" + path + "': " + ec.message());
   module.print(out.os());
+  out.os() << "\n";
+  out.keep();
+}
+
+/// `N bytes` as KiB/MiB with one decimal.
+std::string formatBytes(int64_t bytes) {
+  if (bytes < 1024)
+    return std::to_string(bytes) + " B";
+  double kib = bytes / 1024.0;
+  return kib < 1024 ? llvm::formatv("{0:F1} KiB", kib).str()
+                    : llvm::formatv("{0:F1} MiB", kib / 1024).str();
+}
+
+/// Writes the module attribute `myelin.memory_plan` as one line: the arena,
+/// then per entry function its planned buffers, their total size and its
+/// share of the arena.
+void printMemoryPlan(ModuleOp module, llvm::StringRef path) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path.empty() ? "-" : path, ec,
+                           llvm::sys::fs::OF_Text);
+  if (ec)
+    fail("cannot open '" + path + "': " + ec.message());
+  auto plan = module->getAttrOfType<DictionaryAttr>("myelin.memory_plan");
+  auto arena = module.lookupSymbol<memref::GlobalOp>("__myelin_arena");
+  if (!plan || !arena) {
+    out.os() << "memory plan: no intermediates in the arena\n";
+    out.keep();
+    return;
+  }
+  auto get = [](DictionaryAttr d, llvm::StringRef key) {
+    auto attr = d.getAs<IntegerAttr>(key);
+    return attr ? attr.getInt() : 0;
+  };
+  int64_t arenaBytes = cast<MemRefType>(arena.getType()).getNumElements();
+  out.os() << "memory plan: arena " << formatBytes(arenaBytes);
+  llvm::StringRef sep = "; ";
+  for (NamedAttribute entry : plan) {
+    auto d = dyn_cast<DictionaryAttr>(entry.getValue());
+    if (!d)
+      continue;
+    out.os() << sep << entry.getName().getValue() << " "
+             << get(d, "buffers") << " buffers "
+             << formatBytes(get(d, "planned")) << " in "
+             << formatBytes(get(d, "arena"));
+    if (int64_t kept = get(d, "kept"))
+      out.os() << " (" << kept << " allocs kept)";
+    sep = ", ";
+  }
   out.os() << "\n";
   out.keep();
 }
@@ -276,7 +329,8 @@ std::optional<Phase> phaseOf(Emit emit) {
   case Emit::NN: return Phase::NN;
   case Emit::NNTrain: return Phase::NNTrain;
   case Emit::Linalg: return Phase::Linalg;
-  case Emit::Loops: return Phase::Loops;
+  case Emit::Loops:
+  case Emit::MemoryPlan: return Phase::Loops;
   default: return std::nullopt;
   }
 }
@@ -371,6 +425,10 @@ int main(int argc, char **argv) {
                                   clOptimizer, clThreads, clPhysics, &hooks);
   if (failed(pm.run(*module)))
     return 1;
+  if (clEmit == Emit::MemoryPlan) {
+    printMemoryPlan(*module, clOutput);
+    return 0;
+  }
   if (stop || clEmit == Emit::LLVMDialect) {
     printModule(*module, clOutput);
     return 0;
