@@ -55,16 +55,18 @@ using namespace mlir;
 namespace {
 
 constexpr int64_t kAlignment = 64;
-constexpr llvm::StringLiteral kArenaName = "__myelin_arena";
+/// Slot globals are named kSlotPrefix<n>.
+constexpr llvm::StringLiteral kSlotPrefix = "__myelin_slot";
 constexpr llvm::StringLiteral kPlanAttrName = "myelin.memory_plan";
 
-/// One buffer of a plan: a candidate alloc, or an existing view of the arena.
+/// One buffer of a plan (an alloc), or a view of a slot being verified.
 struct Buffer {
   Operation *op;          ///< memref.alloc or memref.view
   int64_t size = 0;       ///< bytes, a multiple of kAlignment
   unsigned first = 0;     ///< top-level position of the first use
   unsigned last = 0;      ///< ... and of the last
-  int64_t offset = -1;    ///< in the arena; fixed for existing views
+  int slot = -1;          ///< its slot (a global), once assigned
+  int64_t offset = 0;     ///< in the slot: 0, except for views checked
   SmallVector<Operation *> deallocs;
 };
 
@@ -162,52 +164,65 @@ int64_t plannedSize(MemRefType type, const DataLayout &layout) {
   Type element = type.getElementType();
   if (!element.isIntOrIndexOrFloat())
     return 0;
-  int64_t bytes = static_cast<int64_t>(layout.getTypeSize(element).getFixedValue()) *
-                  type.getNumElements();
+  int64_t bytes =
+      static_cast<int64_t>(layout.getTypeSize(element).getFixedValue()) *
+      type.getNumElements();
   if (bytes <= 0)
     return 0;
   return llvm::alignTo(bytes, kAlignment);
 }
 
-/// Places the buffers without an offset around those with one; returns the
-/// arena size.
-int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
-  SmallVector<Buffer *> placed, todo;
+/// Bytes a view covers.
+int64_t viewBytes(memref::ViewOp view, const DataLayout &layout) {
+  MemRefType type = view.getType();
+  return static_cast<int64_t>(
+             layout.getTypeSize(type.getElementType()).getFixedValue()) *
+         type.getNumElements();
+}
+
+/// Puts each buffer without a slot into the smallest slot big enough whose
+/// buffers are all dead while it is live, or into a new slot; biggest
+/// buffers first, so a slot is as big as its first buffer and the slots come
+/// out biggest first. Returns the slot sizes.
+SmallVector<int64_t> assignSlots(MutableArrayRef<Buffer> buffers) {
+  SmallVector<Buffer *> todo;
   for (Buffer &b : buffers)
-    (b.offset >= 0 ? placed : todo).push_back(&b);
+    if (b.slot < 0)
+      todo.push_back(&b);
   llvm::stable_sort(todo, [](const Buffer *a, const Buffer *b) {
     return a->size > b->size || (a->size == b->size && a->first < b->first);
   });
+  SmallVector<int64_t> sizes;
+  SmallVector<SmallVector<Buffer *>> members;
   for (Buffer *b : todo) {
-    SmallVector<std::pair<int64_t, int64_t>> busy;
-    for (Buffer *p : placed)
-      if (liveTogether(*p, *b))
-        busy.push_back({p->offset, p->offset + p->size});
-    llvm::sort(busy);
-    int64_t best = -1, bestGap = std::numeric_limits<int64_t>::max();
-    int64_t cursor = 0;
-    for (auto [lo, hi] : busy) {
-      if (lo - cursor >= b->size && lo - cursor < bestGap) {
-        best = cursor;
-        bestGap = lo - cursor;
-      }
-      cursor = std::max(cursor, hi);
+    int best = -1;
+    for (auto [slot, size] : llvm::enumerate(sizes)) {
+      if (size < b->size || (best >= 0 && size >= sizes[best]))
+        continue;
+      if (llvm::none_of(members[slot], [&](Buffer *m) {
+            return liveTogether(*m, *b);
+          }))
+        best = slot;
     }
-    b->offset = best >= 0 ? best : cursor;
-    placed.push_back(b);
+    if (best < 0) {
+      best = sizes.size();
+      sizes.push_back(b->size);
+      members.emplace_back();
+    }
+    b->slot = best;
+    b->offset = 0;
+    members[best].push_back(b);
   }
-  int64_t arena = 0;
-  for (Buffer &b : buffers)
-    arena = std::max(arena, b.offset + b.size);
-  return arena;
+  return sizes;
 }
 
-/// Fails, naming both, if two buffers live at the same time share a byte.
+/// Fails, naming both, if two buffers of the same slot live at the same time
+/// share a byte.
 LogicalResult checkNoConflict(ArrayRef<Buffer> buffers) {
   for (const Buffer &a : buffers)
     for (const Buffer &b : buffers)
-      if (&a < &b && liveTogether(a, b) && a.offset < b.offset + b.size &&
-          b.offset < a.offset + a.size)
+      if (&a < &b && a.slot == b.slot && liveTogether(a, b) &&
+          a.offset < b.offset + b.size && b.offset < a.offset + a.size)
         return a.op->emitError("memory plan: bytes [")
                << a.offset << ", " << a.offset + a.size << ") live over ops "
                << a.first << ".." << a.last << " overlap bytes [" << b.offset
@@ -217,30 +232,23 @@ LogicalResult checkNoConflict(ArrayRef<Buffer> buffers) {
   return success();
 }
 
-/// The arena a view reads, or null.
-memref::GlobalOp arenaOf(memref::ViewOp view, SymbolTableCollection &symbols) {
+/// The slot a view reads (a global named kSlotPrefix<n>), or null.
+memref::GlobalOp slotOf(memref::ViewOp view, SymbolTableCollection &symbols) {
   auto get = view.getSource().getDefiningOp<memref::GetGlobalOp>();
   if (!get)
     return nullptr;
   auto global = symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
       get, get.getNameAttr());
-  return global && global.getSymName() == kArenaName ? global : nullptr;
-}
-
-/// Bytes a view of the arena covers.
-int64_t viewBytes(memref::ViewOp view, const DataLayout &layout) {
-  MemRefType type = view.getType();
-  return static_cast<int64_t>(
-             layout.getTypeSize(type.getElementType()).getFixedValue()) *
-         type.getNumElements();
+  return global && global.getSymName().starts_with(kSlotPrefix) ? global
+                                                                : nullptr;
 }
 
 /// The plan of one entry function.
 struct FunctionPlan {
   func::FuncOp func;
   SmallVector<Buffer> buffers;
-  int64_t arena = 0;
-  int64_t kept = 0; ///< static top-level allocs left alone
+  SmallVector<int64_t> slots; ///< sizes of the slots it uses
+  int64_t kept = 0;           ///< static top-level allocs left alone
 };
 
 class PlanMemoryPass
@@ -259,52 +267,61 @@ public:
           func.getBody().hasOneBlock() && !callsEntry(func, symbols))
         plans.push_back(planFunction(func, symbols, layout));
 
-    int64_t arenaSize = 0;
+    // Slot n of every function lives in the same global, as big as the
+    // biggest of them.
+    SmallVector<int64_t> slotSizes;
     for (FunctionPlan &plan : plans) {
-      plan.arena = assignOffsets(plan.buffers);
-      arenaSize = std::max(arenaSize, plan.arena);
+      plan.slots = assignSlots(plan.buffers);
       if (failed(checkNoConflict(plan.buffers)))
         return signalPassFailure();
+      for (auto [n, size] : llvm::enumerate(plan.slots)) {
+        if (n == slotSizes.size())
+          slotSizes.push_back(0);
+        slotSizes[n] = std::max(slotSizes[n], size);
+      }
     }
-    if (arenaSize == 0)
-      return;
+    SmallVector<memref::GlobalOp> globals = createSlots(module, slotSizes, symbols);
 
-    memref::GlobalOp arena = getOrCreateArena(module, arenaSize, symbols);
     MLIRContext *ctx = &getContext();
     NamedAttrList record;
     if (auto old = module->getAttrOfType<DictionaryAttr>(kPlanAttrName))
       record.append(old.getValue());
+    Builder builder(ctx);
+    auto i64 = [&](int64_t v) { return builder.getI64IntegerAttr(v); };
     for (FunctionPlan &plan : plans) {
-      int64_t planned = 0, count = 0;
+      int64_t planned = 0, count = 0, arena = 0;
       for (Buffer &b : plan.buffers) {
         if (isa<memref::AllocOp>(b.op)) {
           planned += b.size;
           ++count;
         }
       }
-      rewrite(plan, arena);
+      for (int64_t size : plan.slots)
+        arena += size;
+      rewrite(plan, globals);
       if (count == 0)
         continue;
       // A second run adds to the first one's record.
-      if (auto old = record.get(plan.func.getSymName())) {
-        auto dict = cast<DictionaryAttr>(old);
-        planned += cast<IntegerAttr>(dict.get("planned")).getInt();
-        count += cast<IntegerAttr>(dict.get("buffers")).getInt();
+      if (auto old = dyn_cast_or_null<DictionaryAttr>(
+              record.get(plan.func.getSymName()))) {
+        auto get = [&](StringRef key) {
+          auto attr = old.getAs<IntegerAttr>(key);
+          return attr ? attr.getInt() : 0;
+        };
+        planned += get("planned");
+        count += get("buffers");
+        arena += get("arena");
       }
-      Builder builder(ctx);
       record.set(plan.func.getSymName(),
                  builder.getDictionaryAttr({
-                     builder.getNamedAttr("arena",
-                                          builder.getI64IntegerAttr(plan.arena)),
-                     builder.getNamedAttr("planned",
-                                          builder.getI64IntegerAttr(planned)),
-                     builder.getNamedAttr("buffers",
-                                          builder.getI64IntegerAttr(count)),
-                     builder.getNamedAttr("kept",
-                                          builder.getI64IntegerAttr(plan.kept)),
+                     builder.getNamedAttr("arena", i64(arena)),
+                     builder.getNamedAttr("planned", i64(planned)),
+                     builder.getNamedAttr("buffers", i64(count)),
+                     builder.getNamedAttr("kept", i64(plan.kept)),
                  }));
     }
-    module->setAttr(kPlanAttrName, record.getDictionary(ctx));
+    if (!record.empty())
+      module->setAttr(kPlanAttrName, record.getDictionary(ctx));
 
     if (verify)
       for (FunctionPlan &plan : plans)
@@ -314,15 +331,15 @@ public:
 
 private:
   /// True if `func` reaches another entry function through calls: the two
-  /// would share the arena at the same time.
+  /// would use the same slots at the same time.
   static bool callsEntry(func::FuncOp func, SymbolTableCollection &symbols) {
     SmallVector<func::FuncOp> worklist{func};
     DenseSet<Operation *> seen{func};
     while (!worklist.empty()) {
       func::FuncOp f = worklist.pop_back_val();
       WalkResult result = f.walk([&](CallOpInterface call) {
-        auto callee = dyn_cast_or_null<func::FuncOp>(
-            call.resolveCallable(&symbols));
+        auto callee =
+            dyn_cast_or_null<func::FuncOp>(call.resolveCallable(&symbols));
         if (!callee)
           return WalkResult::advance();
         if (callee != func && callee->hasAttr(myelin::nn::attrs::kEntry))
@@ -345,31 +362,18 @@ private:
     return position;
   }
 
+  /// Views of existing slots (a second run) stay where they are: new
+  /// buffers go into new slots.
   FunctionPlan planFunction(func::FuncOp func, SymbolTableCollection &symbols,
                             const DataLayout &layout) {
-    FunctionPlan plan{func, {}, 0, 0};
+    FunctionPlan plan{func};
     Block &body = func.getBody().front();
     DenseMap<Operation *, unsigned> position = number(body);
     for (Operation &op : body) {
-      Buffer buffer{&op};
-      if (auto view = dyn_cast<memref::ViewOp>(op)) {
-        // Planned before: keep its place.
-        auto shift = getConstantIntValue(view.getByteShift());
-        if (!arenaOf(view, symbols) || !shift)
-          continue;
-        buffer.offset = *shift;
-        buffer.size = llvm::alignTo(viewBytes(view, layout), kAlignment);
-        if (failed(analyze(view, body, position, symbols, buffer))) {
-          // An arena view must not escape; keep it live throughout.
-          buffer.first = 0;
-          buffer.last = position.size();
-        }
-        plan.buffers.push_back(buffer);
-        continue;
-      }
       auto alloc = dyn_cast<memref::AllocOp>(op);
       if (!alloc || !alloc->getOperands().empty())
         continue;
+      Buffer buffer{alloc};
       buffer.size = plannedSize(alloc.getType(), layout);
       if (buffer.size == 0 ||
           failed(analyze(alloc, body, position, symbols, buffer))) {
@@ -381,47 +385,58 @@ private:
     return plan;
   }
 
-  memref::GlobalOp getOrCreateArena(ModuleOp module, int64_t size,
-                                    SymbolTableCollection &symbols) {
-    auto type = MemRefType::get({size}, IntegerType::get(&getContext(), 8));
-    auto arena = symbols.lookupSymbolIn<memref::GlobalOp>(
-        module, StringAttr::get(&getContext(), kArenaName));
-    if (arena) {
-      // Grow it (a second run): views accept any static i8 source.
-      if (cast<MemRefType>(arena.getType()).getNumElements() < size) {
-        arena.setTypeAttr(TypeAttr::get(type));
-        module.walk([&](memref::GetGlobalOp get) {
-          if (get.getName() == kArenaName)
-            get.getResult().setType(type);
-        });
-      }
-      return arena;
-    }
+  /// One private uninitialized global per slot (zero-filled .bss).
+  SmallVector<memref::GlobalOp> createSlots(ModuleOp module,
+                                            ArrayRef<int64_t> sizes,
+                                            SymbolTableCollection &symbols) {
+    SmallVector<memref::GlobalOp> globals;
+    SymbolTable &table = symbols.getSymbolTable(module);
     OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
-    arena = builder.create<memref::GlobalOp>(
-        module.getLoc(), kArenaName, builder.getStringAttr("private"), type,
-        builder.getUnitAttr(), /*constant=*/false,
-        builder.getI64IntegerAttr(kAlignment));
-    symbols.getSymbolTable(module).insert(arena);
-    return arena;
+    // After the existing slots, so that they stay in order.
+    for (auto global : module.getOps<memref::GlobalOp>())
+      if (global.getSymName().starts_with(kSlotPrefix))
+        builder.setInsertionPointAfter(global);
+    unsigned n = 0;
+    for (int64_t size : sizes) {
+      std::string name;
+      do
+        name = (kSlotPrefix + Twine(n++)).str();
+      while (table.lookup(name));
+      auto type = MemRefType::get({size}, builder.getI8Type());
+      auto global = builder.create<memref::GlobalOp>(
+          module.getLoc(), name, builder.getStringAttr("private"), type,
+          builder.getUnitAttr(), /*constant=*/false,
+          builder.getI64IntegerAttr(kAlignment));
+      table.insert(global, builder.getInsertionPoint());
+      builder.setInsertionPointAfter(global);
+      globals.push_back(global);
+    }
+    return globals;
   }
 
-  void rewrite(FunctionPlan &plan, memref::GlobalOp arena) {
+  /// Each planned alloc becomes a view of its slot; its deallocs go.
+  void rewrite(FunctionPlan &plan, ArrayRef<memref::GlobalOp> globals) {
     Block &body = plan.func.getBody().front();
     OpBuilder builder = OpBuilder::atBlockBegin(&body);
-    Value base;
+    SmallVector<Value> bases(globals.size());
+    Value zero;
     for (Buffer &b : plan.buffers) {
       auto alloc = dyn_cast<memref::AllocOp>(b.op);
       if (!alloc)
         continue;
-      if (!base)
+      memref::GlobalOp global = globals[b.slot];
+      Value &base = bases[b.slot];
+      builder.setInsertionPointToStart(&body);
+      if (!zero)
+        zero = builder.create<arith::ConstantIndexOp>(plan.func.getLoc(), 0);
+      if (!base) {
+        builder.setInsertionPointAfterValue(zero);
         base = builder.create<memref::GetGlobalOp>(
-            plan.func.getLoc(), arena.getType(), arena.getSymName());
+            plan.func.getLoc(), global.getType(), global.getSymName());
+      }
       builder.setInsertionPoint(alloc);
-      Value shift =
-          builder.create<arith::ConstantIndexOp>(alloc.getLoc(), b.offset);
       Value view = builder.create<memref::ViewOp>(
-          alloc.getLoc(), alloc.getType(), base, shift, ValueRange{});
+          alloc.getLoc(), alloc.getType(), base, zero, ValueRange{});
       for (Operation *dealloc : b.deallocs)
         dealloc->erase();
       alloc.replaceAllUsesWith(view);
@@ -430,28 +445,31 @@ private:
     }
   }
 
-  /// Derives every arena view's interval from the IR again and checks that
-  /// views live at the same time do not share a byte.
+  /// Derives every slot view's interval from the IR again and checks that
+  /// views of the same slot live at the same time do not share a byte.
   LogicalResult verifyPlan(func::FuncOp func, SymbolTableCollection &symbols) {
     Block &body = func.getBody().front();
     DenseMap<Operation *, unsigned> position = number(body);
     DataLayout layout(func->getParentOfType<ModuleOp>());
     SmallVector<Buffer> views;
+    DenseMap<Operation *, int> slotIds;
     WalkResult result = func.walk([&](memref::ViewOp view) {
-      if (!arenaOf(view, symbols))
+      memref::GlobalOp slot = slotOf(view, symbols);
+      if (!slot)
         return WalkResult::advance();
       auto shift = getConstantIntValue(view.getByteShift());
       if (view->getBlock() != &body || !shift) {
-        view.emitError("memory plan: arena view not at the top level or "
+        view.emitError("memory plan: slot view not at the top level or "
                        "with a dynamic offset");
         return WalkResult::interrupt();
       }
       Buffer buffer{view};
+      buffer.slot = slotIds.try_emplace(slot, slotIds.size()).first->second;
       buffer.offset = *shift;
       buffer.size = viewBytes(view, layout);
       if (failed(analyze(view, body, position, symbols, buffer)) ||
           !buffer.deallocs.empty()) {
-        view.emitError("memory plan: arena view escapes or is freed");
+        view.emitError("memory plan: slot view escapes or is freed");
         return WalkResult::interrupt();
       }
       views.push_back(buffer);
@@ -461,11 +479,9 @@ private:
       return failure();
     if (failed(checkNoConflict(views)))
       return failure();
-    int64_t arena = 0;
-    for (const Buffer &b : views)
-      arena = std::max(arena, b.offset + b.size);
     func.emitRemark("memory plan of @")
-        << func.getSymName() << " verified: " << views.size() << " arena views in " << arena << " bytes";
+        << func.getSymName() << " verified: " << views.size()
+        << " views of " << slotIds.size() << " slots";
     return success();
   }
 };

@@ -177,9 +177,9 @@ std::string formatBytes(int64_t bytes) {
                     : llvm::formatv("{0:F1} MiB", kib / 1024).str();
 }
 
-/// Writes the module attribute `myelin.memory_plan` as one line: the arena,
-/// then per entry function its planned buffers, their total size and its
-/// share of the arena.
+/// Writes the module attribute `myelin.memory_plan` as one line: the slots
+/// (static globals), then per entry function its planned buffers, their
+/// total size and the slot bytes it uses.
 void printMemoryPlan(ModuleOp module, llvm::StringRef path) {
   std::error_code ec;
   llvm::ToolOutputFile out(path.empty() ? "-" : path, ec,
@@ -187,9 +187,14 @@ void printMemoryPlan(ModuleOp module, llvm::StringRef path) {
   if (ec)
     fail("cannot open '" + path + "': " + ec.message());
   auto plan = module->getAttrOfType<DictionaryAttr>("myelin.memory_plan");
-  auto arena = module.lookupSymbol<memref::GlobalOp>("__myelin_arena");
-  if (!plan || !arena) {
-    out.os() << "memory plan: no intermediates in the arena\n";
+  int64_t slots = 0, slotBytes = 0;
+  for (auto global : module.getOps<memref::GlobalOp>())
+    if (global.getSymName().starts_with("__myelin_slot")) {
+      ++slots;
+      slotBytes += cast<MemRefType>(global.getType()).getNumElements();
+    }
+  if (!plan || slots == 0) {
+    out.os() << "memory plan: no planned intermediates\n";
     out.keep();
     return;
   }
@@ -197,8 +202,7 @@ void printMemoryPlan(ModuleOp module, llvm::StringRef path) {
     auto attr = d.getAs<IntegerAttr>(key);
     return attr ? attr.getInt() : 0;
   };
-  int64_t arenaBytes = cast<MemRefType>(arena.getType()).getNumElements();
-  out.os() << "memory plan: arena " << formatBytes(arenaBytes);
+  out.os() << "memory plan: " << slots << " slots, " << formatBytes(slotBytes);
   llvm::StringRef sep = "; ";
   for (NamedAttribute entry : plan) {
     auto d = dyn_cast<DictionaryAttr>(entry.getValue());

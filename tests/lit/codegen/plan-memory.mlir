@@ -1,17 +1,17 @@
 // RUN: myelin-opt %s --split-input-file --myelin-plan-memory | FileCheck %s
 
-// Buffers whose lifetimes do not overlap share bytes; the arena is as big as
-// the biggest of them, allocated once as an uninitialized global.
+// Buffers whose lifetimes do not overlap share a slot: an uninitialized
+// global (.bss, allocated once) as big as the biggest of them.
 // CHECK:       module attributes {myelin.memory_plan = {reuse = {arena = 128 : i64, buffers = 2 : i64, kept = 0 : i64, planned = 192 : i64}}}
-// CHECK-NEXT:  memref.global "private" @__myelin_arena : memref<128xi8> = uninitialized {alignment = 64 : i64}
+// CHECK-NEXT:  memref.global "private" @__myelin_slot0 : memref<128xi8> = uninitialized {alignment = 64 : i64}
+// CHECK-NOT:   memref.global
 // CHECK-LABEL: func.func @reuse
-// CHECK:       %[[ARENA:.+]] = memref.get_global @__myelin_arena : memref<128xi8>
-// CHECK:       %[[OA:.+]] = arith.constant 0 : index
-// CHECK:       %[[A:.+]] = memref.view %[[ARENA]][%[[OA]]][] : memref<128xi8> to memref<16xf32>
+// CHECK:       %[[C0:.+]] = arith.constant 0 : index
+// CHECK:       %[[S0:.+]] = memref.get_global @__myelin_slot0 : memref<128xi8>
+// CHECK:       %[[A:.+]] = memref.view %[[S0]][%[[C0]]][] : memref<128xi8> to memref<16xf32>
 // CHECK:       memref.copy %arg0, %[[A]]
 // CHECK:       memref.copy %[[A]], %arg1
-// CHECK:       %[[OB:.+]] = arith.constant 0 : index
-// CHECK:       %[[B:.+]] = memref.view %[[ARENA]][%[[OB]]][] : memref<128xi8> to memref<32xf32>
+// CHECK:       %[[B:.+]] = memref.view %[[S0]][%[[C0]]][] : memref<128xi8> to memref<32xf32>
 // CHECK:       memref.copy %arg2, %[[B]]
 // CHECK:       memref.copy %[[B]], %arg3
 // CHECK-NOT:   memref.dealloc
@@ -32,16 +32,18 @@ func.func @reuse(%in: memref<16xf32>, %out: memref<16xf32>,
 
 // -----
 
-// Buffers live at the same time get disjoint, 64-byte aligned ranges, the
-// biggest first: %b (128 bytes) at 0, %a (40 bytes, rounded to 64) at 128.
-// An op that reads one buffer and writes the other makes them overlap.
+// Buffers live at the same time are in different slots (distinct globals,
+// which LLVM knows do not alias), sized in multiples of 64 bytes, biggest
+// first. An op that reads one buffer and writes the other (through a
+// subview) makes them overlap.
 // CHECK:       myelin.memory_plan = {overlap = {arena = 192 : i64, buffers = 2 : i64, kept = 0 : i64, planned = 192 : i64}}
-// CHECK-NEXT:  memref.global "private" @__myelin_arena : memref<192xi8>
+// CHECK-NEXT:  memref.global "private" @__myelin_slot0 : memref<128xi8>
+// CHECK-NEXT:  memref.global "private" @__myelin_slot1 : memref<64xi8>
 // CHECK-LABEL: func.func @overlap
-// CHECK:       %[[OA:.+]] = arith.constant 128 : index
-// CHECK:       memref.view %{{.+}}[%[[OA]]][] : memref<192xi8> to memref<10xf32>
-// CHECK:       %[[OB:.+]] = arith.constant 0 : index
-// CHECK:       memref.view %{{.+}}[%[[OB]]][] : memref<192xi8> to memref<32xf32>
+// CHECK-DAG:   %[[S0:.+]] = memref.get_global @__myelin_slot0
+// CHECK-DAG:   %[[S1:.+]] = memref.get_global @__myelin_slot1
+// CHECK:       memref.view %[[S1]][%{{.+}}][] : memref<64xi8> to memref<10xf32>
+// CHECK:       memref.view %[[S0]][%{{.+}}][] : memref<128xi8> to memref<32xf32>
 func.func @overlap(%in: memref<10xf32>, %out: memref<32xf32>)
     attributes {nn.entry = "train"} {
   %a = memref.alloc() : memref<10xf32>
@@ -57,36 +59,32 @@ func.func @overlap(%in: memref<10xf32>, %out: memref<32xf32>)
 
 // -----
 
-// A small buffer takes the best-fitting gap: while %big and %c are live,
-// %small fits below %c (where %mid was), not above everything.
-// CHECK:       myelin.memory_plan = {best_fit = {arena = 448 : i64
+// A buffer takes the smallest free slot it fits in: %c (64 bytes) could go
+// into %big's slot (256) or %mid's (128) and takes %mid's.
+// CHECK:       myelin.memory_plan = {best_fit = {arena = 384 : i64, buffers = 3 : i64
+// CHECK-NEXT:  memref.global "private" @__myelin_slot0 : memref<256xi8>
+// CHECK-NEXT:  memref.global "private" @__myelin_slot1 : memref<128xi8>
+// CHECK-NOT:   memref.global
 // CHECK-LABEL: func.func @best_fit
-// CHECK:       arith.constant 0 : index
-// CHECK-NEXT:  memref.view {{.+}} to memref<64xf32>
-// CHECK:       arith.constant 256 : index
-// CHECK-NEXT:  memref.view {{.+}} to memref<32xf32>
-// CHECK:       arith.constant 384 : index
-// CHECK-NEXT:  memref.view {{.+}} to memref<16xf32>
-// CHECK:       arith.constant 256 : index
-// CHECK-NEXT:  memref.view {{.+}} to memref<16xf32>
+// CHECK-DAG:   %[[S0:.+]] = memref.get_global @__myelin_slot0
+// CHECK-DAG:   %[[S1:.+]] = memref.get_global @__myelin_slot1
+// CHECK:       memref.view %[[S0]]{{.+}} to memref<64xf32>
+// CHECK:       memref.view %[[S1]]{{.+}} to memref<32xf32>
+// CHECK:       memref.view %[[S1]]{{.+}} to memref<16xf32>
 func.func @best_fit(%x: memref<64xf32>, %y: memref<32xf32>, %z: memref<16xf32>)
     attributes {nn.entry = "train"} {
   %big = memref.alloc() : memref<64xf32>
   memref.copy %x, %big : memref<64xf32> to memref<64xf32>
   %mid = memref.alloc() : memref<32xf32>
   memref.copy %y, %mid : memref<32xf32> to memref<32xf32>
+  memref.copy %mid, %y : memref<32xf32> to memref<32xf32>
+  memref.copy %big, %x : memref<64xf32> to memref<64xf32>
   %c = memref.alloc() : memref<16xf32>
   memref.copy %z, %c : memref<16xf32> to memref<16xf32>
-  memref.copy %mid, %y : memref<32xf32> to memref<32xf32>
-  %small = memref.alloc() : memref<16xf32>
-  memref.copy %z, %small : memref<16xf32> to memref<16xf32>
-  memref.copy %small, %z : memref<16xf32> to memref<16xf32>
   memref.copy %c, %z : memref<16xf32> to memref<16xf32>
-  memref.copy %big, %x : memref<64xf32> to memref<64xf32>
   memref.dealloc %big : memref<64xf32>
   memref.dealloc %mid : memref<32xf32>
   memref.dealloc %c : memref<16xf32>
-  memref.dealloc %small : memref<16xf32>
   return
 }
 
@@ -94,14 +92,16 @@ func.func @best_fit(%x: memref<64xf32>, %y: memref<32xf32>, %z: memref<16xf32>)
 
 // Uses through aliases (expand_shape, subview, collapse_shape of them) are
 // uses of the buffer: %a stays live until %e is read, after %b's first
-// write, so they get different offsets.
+// write, so they get different slots.
 // CHECK:       myelin.memory_plan = {aliases = {arena = 128 : i64
+// CHECK-NEXT:  memref.global "private" @__myelin_slot0 : memref<64xi8>
+// CHECK-NEXT:  memref.global "private" @__myelin_slot1 : memref<64xi8>
 // CHECK-LABEL: func.func @aliases
-// CHECK:       %[[OA:.+]] = arith.constant 0 : index
-// CHECK:       %[[A:.+]] = memref.view %{{.+}}[%[[OA]]][] {{.+}} to memref<16xf32>
+// CHECK-DAG:   %[[S0:.+]] = memref.get_global @__myelin_slot0
+// CHECK-DAG:   %[[S1:.+]] = memref.get_global @__myelin_slot1
+// CHECK:       %[[A:.+]] = memref.view %[[S0]]{{.+}} to memref<16xf32>
 // CHECK:       memref.expand_shape %[[A]]
-// CHECK:       %[[OB:.+]] = arith.constant 64 : index
-// CHECK:       memref.view %{{.+}}[%[[OB]]][] {{.+}} to memref<16xf32>
+// CHECK:       memref.view %[[S1]]{{.+}} to memref<16xf32>
 func.func @aliases(%in: memref<16xf32>, %out: memref<4xf32>)
     attributes {nn.entry = "train"} {
   %a = memref.alloc() : memref<16xf32>
@@ -122,10 +122,10 @@ func.func @aliases(%in: memref<16xf32>, %out: memref<4xf32>)
 // scf.if after %b's first write. Allocs nested in regions stay.
 // CHECK:       myelin.memory_plan = {nested = {arena = 128 : i64
 // CHECK-LABEL: func.func @nested
-// CHECK:       arith.constant 0 : index
-// CHECK-NEXT:  memref.view {{.+}} to memref<16xf32>
-// CHECK:       arith.constant 64 : index
-// CHECK-NEXT:  memref.view {{.+}} to memref<16xf32>
+// CHECK-DAG:   %[[S0:.+]] = memref.get_global @__myelin_slot0
+// CHECK-DAG:   %[[S1:.+]] = memref.get_global @__myelin_slot1
+// CHECK:       memref.view %[[S0]]{{.+}} to memref<16xf32>
+// CHECK:       memref.view %[[S1]]{{.+}} to memref<16xf32>
 // CHECK:       scf.if
 // CHECK-NEXT:    %[[T:.+]] = memref.alloc() : memref<16xf32>
 // CHECK:         memref.dealloc %[[T]]
@@ -153,10 +153,10 @@ func.func @nested(%in: memref<16xf32>, %out: memref<16xf32>, %c: i1)
 // with a body (an outlined kernel) is a use like any other.
 // CHECK:       myelin.memory_plan = {region_results = {arena = 128 : i64
 // CHECK-LABEL: func.func @region_results
-// CHECK:       arith.constant 0 : index
-// CHECK-NEXT:  memref.view {{.+}} to memref<16xf32>
-// CHECK:       arith.constant 64 : index
-// CHECK-NEXT:  memref.view {{.+}} to memref<16xf32>
+// CHECK-DAG:   %[[S0:.+]] = memref.get_global @__myelin_slot0
+// CHECK-DAG:   %[[S1:.+]] = memref.get_global @__myelin_slot1
+// CHECK:       memref.view %[[S0]]{{.+}} to memref<16xf32>
+// CHECK:       memref.view %[[S1]]{{.+}} to memref<16xf32>
 // CHECK:       call @kernel
 func.func private @kernel(%x: memref<16xf32>, %y: memref<16xf32>) {
   memref.copy %x, %y : memref<16xf32> to memref<16xf32>
@@ -220,17 +220,24 @@ func.func @not_an_entry(%in: memref<16xf32>) {
 
 // -----
 
-// All entry functions share one arena, as big as the biggest plan.
-// CHECK:       myelin.memory_plan = {big = {arena = 256 : i64, {{.+}}}, small = {arena = 64 : i64, {{.+}}}}
-// CHECK-NEXT:  memref.global "private" @__myelin_arena : memref<256xi8>
+// All entry functions share the slots: slot n is as big as the biggest
+// slot n of any function.
+// CHECK:       myelin.memory_plan = {big = {arena = 256 : i64, {{.+}}}, small = {arena = 128 : i64, {{.+}}}}
+// CHECK-NEXT:  memref.global "private" @__myelin_slot0 : memref<256xi8>
+// CHECK-NEXT:  memref.global "private" @__myelin_slot1 : memref<64xi8>
+// CHECK-NOT:   memref.global
 // CHECK-LABEL: func.func @small
-// CHECK:       memref.get_global @__myelin_arena : memref<256xi8>
+// CHECK-DAG:   memref.get_global @__myelin_slot0 : memref<256xi8>
+// CHECK-DAG:   memref.get_global @__myelin_slot1 : memref<64xi8>
 // CHECK-LABEL: func.func @big
-// CHECK:       memref.get_global @__myelin_arena : memref<256xi8>
+// CHECK:       memref.get_global @__myelin_slot0 : memref<256xi8>
 func.func @small(%in: memref<16xf32>) attributes {nn.entry = "eval"} {
   %a = memref.alloc() : memref<16xf32>
+  %b = memref.alloc() : memref<16xf32>
   memref.copy %in, %a : memref<16xf32> to memref<16xf32>
+  memref.copy %a, %b : memref<16xf32> to memref<16xf32>
   memref.dealloc %a : memref<16xf32>
+  memref.dealloc %b : memref<16xf32>
   return
 }
 func.func @big(%in: memref<64xf32>) attributes {nn.entry = "train"} {
