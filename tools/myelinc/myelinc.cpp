@@ -57,7 +57,10 @@ static cl::opt<std::string> clOutput("o", cl::desc("Output file"),
 
 namespace {
 /// What myelinc writes: the IR of a pipeline phase, or native code.
-enum class Emit { NN, NNTrain, Linalg, Loops, MemoryPlan, LLVMDialect, LLVMIR, Asm, Obj, Descriptor, Exe };
+enum class Emit {
+  NN, NNTrain, Linalg, Loops, MemoryPlan, LLVMDialect, LLVMIR, Asm, Obj,
+  Descriptor, Exe
+};
 } // namespace
 
 static cl::opt<Emit> clEmit(
