@@ -10,10 +10,11 @@
 //     (subview, expand_shape, a call or an scf.if returning it); a
 //     terminator yielding it makes its parent's memref results aliases.
 //     Deallocations are not uses. A buffer that escapes (returned,
-//     stored as a value, cast to a pointer or an unrealized cast, passed to
-//     a function without a body, an indirect call or a function that frees
-//     memory, freed through an alias that may be another buffer, or never
-//     freed) is left alone.
+//     stored as a value, cast to a pointer or an unrealized cast, used by an
+//     LLVM or bufferization op or memref.realloc, passed to a function
+//     without a body, an indirect call or a function that frees memory,
+//     freed through an alias that may be another buffer, or never freed) is
+//     left alone.
 //  2. Slots are assigned greedily, biggest buffer first: each buffer goes
 //     into the smallest slot at least its size (rounded to 64 bytes) whose
 //     buffers are all dead while it is live, or into a new slot.
@@ -96,7 +97,12 @@ bool escapes(OpOperand &use, SymbolTableCollection &symbols) {
     return true;
   if (auto store = dyn_cast<memref::StoreOp>(user))
     return use.get() == store.getValueToStore();
-  if (user->getDialect() && user->getDialect()->getNamespace() == "llvm")
+  // LLVM ops see raw pointers; bufferization ops may free or take
+  // ownership (bufferization.dealloc), as memref.realloc does.
+  if (isa<memref::ReallocOp>(user) ||
+      (user->getDialect() &&
+       llvm::is_contained({StringRef("llvm"), StringRef("bufferization")},
+                          user->getDialect()->getNamespace())))
     return true;
   if (auto call = dyn_cast<func::CallOp>(user)) {
     auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(

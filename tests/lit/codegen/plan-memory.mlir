@@ -182,12 +182,12 @@ func.func @region_results(%in: memref<16xf32>, %out: memref<16xf32>, %c: i1)
 // -----
 
 // Escaping buffers stay allocs: returned (directly or through a view),
-// stored, handed to a function without a body, or never freed; so do
-// dynamic shapes and allocs outside entry functions.
+// stored, handed to a function without a body or to bufferization.dealloc,
+// or never freed; so do dynamic shapes and allocs outside entry functions.
 // CHECK:       {{^}}module {
 // CHECK-NOT:   memref.global
 // CHECK-LABEL: func.func @escapes
-// CHECK-COUNT-5: memref.alloc
+// CHECK-COUNT-6: memref.alloc
 // CHECK-NOT:   memref.view
 // CHECK:       return
 func.func private @external(memref<16xf32>)
@@ -205,6 +205,10 @@ func.func @escapes(%n: index, %slot: memref<1xmemref<16xf32>>)
   %passed = memref.alloc() : memref<16xf32>
   call @external(%passed) : (memref<16xf32>) -> ()
   memref.dealloc %passed : memref<16xf32>
+  %owned = memref.alloc() : memref<16xf32>
+  %true = arith.constant true
+  bufferization.dealloc (%owned : memref<16xf32>) if (%true)
+  memref.dealloc %owned : memref<16xf32>
   %dynamic = memref.alloc(%n) : memref<?xf32>
   memref.dealloc %dynamic : memref<?xf32>
   return %ret, %e : memref<16xf32>, memref<4x4xf32>
