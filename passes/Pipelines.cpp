@@ -100,8 +100,8 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createBufferizationToMemRefPass());
   pm.addNestedPass<func::FuncOp>(createElideResultCopiesPass());
-  // Intermediates: views of one static arena instead of malloc/free per
-  // step (codegen/PlanMemory.cpp).
+  // Intermediates: views of static slots reused across lifetimes instead of
+  // malloc/free per step (codegen/PlanMemory.cpp).
   pm.addPass(createPlanMemoryPass());
   stage.begin("lower-to-loops");
   // Matrix products first: register-blocked vector kernels

@@ -72,7 +72,7 @@ static cl::opt<Emit> clEmit(
         clEnumValN(Emit::Linalg, "linalg", "linalg on tensors, fused"),
         clEnumValN(Emit::Loops, "loops", "bufferized loops"),
         clEnumValN(Emit::MemoryPlan, "memory-plan",
-                   "a one-line summary of the intermediates' static arena "
+                   "a one-line summary of the intermediates' static slots "
                    "(myelin-plan-memory)"),
         clEnumValN(Emit::LLVMDialect, "llvm-mlir", "the LLVM dialect"),
         clEnumValN(Emit::LLVMIR, "llvm", "optimized LLVM IR of the kernels"),
