@@ -7,7 +7,8 @@
 //     positions from its first to its last use, where a use nested in a
 //     region counts at its top-level ancestor and uses of aliases count as
 //     uses of the buffer. Any memref result of a user is an alias
-//     (subview, expand_shape, a call or an scf.if returning it); a
+//     (subview, expand_shape, a call or an scf.if returning it), as are the
+//     memref block arguments of a user's regions (scf.for iter_args); a
 //     terminator yielding it makes its parent's memref results aliases.
 //     Deallocations are not uses. A buffer that escapes (returned,
 //     stored as a value, cast to a pointer or an unrealized cast, used by an
@@ -158,6 +159,11 @@ LogicalResult analyze(Value root, Block &body,
       if (user->hasTrait<OpTrait::IsTerminator>())
         for (Value result : user->getParentOp()->getResults())
           push(result, false);
+      // Regions that receive it (scf.for iter_args): their block arguments.
+      for (Region &region : user->getRegions())
+        for (Block &block : region)
+          for (BlockArgument arg : block.getArguments())
+            push(arg, false);
     }
   }
   if (buffer.deallocs.empty() && !isa<memref::ViewOp>(root.getDefiningOp()))

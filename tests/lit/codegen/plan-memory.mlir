@@ -182,12 +182,12 @@ func.func @region_results(%in: memref<16xf32>, %out: memref<16xf32>, %c: i1)
 // -----
 
 // Escaping buffers stay allocs: returned (directly or through a view),
-// stored, handed to a function without a body or to bufferization.dealloc,
+// stored (also as an scf.for iter_arg), handed to a function without a body or to bufferization.dealloc,
 // or never freed; so do dynamic shapes and allocs outside entry functions.
 // CHECK:       {{^}}module {
 // CHECK-NOT:   memref.global
 // CHECK-LABEL: func.func @escapes
-// CHECK-COUNT-6: memref.alloc
+// CHECK-COUNT-7: memref.alloc
 // CHECK-NOT:   memref.view
 // CHECK:       return
 func.func private @external(memref<16xf32>)
@@ -209,6 +209,13 @@ func.func @escapes(%n: index, %slot: memref<1xmemref<16xf32>>)
   %true = arith.constant true
   bufferization.dealloc (%owned : memref<16xf32>) if (%true)
   memref.dealloc %owned : memref<16xf32>
+  %looped = memref.alloc() : memref<16xf32>
+  %c1 = arith.constant 1 : index
+  %r = scf.for %i = %c0 to %c1 step %c1 iter_args(%x = %looped) -> memref<16xf32> {
+    memref.store %x, %slot[%c0] : memref<1xmemref<16xf32>>
+    scf.yield %x : memref<16xf32>
+  }
+  memref.dealloc %looped : memref<16xf32>
   %dynamic = memref.alloc(%n) : memref<?xf32>
   memref.dealloc %dynamic : memref<?xf32>
   return %ret, %e : memref<16xf32>, memref<4x4xf32>
