@@ -191,4 +191,48 @@ def UnshareInitsPass : Pass<"myelin-unshare-inits", "::mlir::func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def PlanMemoryPass : Pass<"myelin-plan-memory", "::mlir::ModuleOp"> {
+  let summary = "Place the intermediates of entry functions in static slots";
+  let description = [{
+    After bufferization and deallocation, every intermediate of an entry
+    function is a `memref.alloc` freed by a `memref.dealloc`: hundreds of
+    mallocs per training step. This pass computes the live interval of each
+    static-shaped alloc in the function's top-level block (first to last
+    use, in top-level op order; uses in regions count at their top-level
+    op; views, calls and region results that return the buffer are
+    aliases) and puts buffers whose intervals do not overlap into the same
+    slot (biggest first, each into the smallest free slot it fits). A slot
+    is a private uninitialized `memref.global` (zero-filled .bss, so
+    allocated once, before the first step), 64-byte aligned, shared by all
+    entry functions; each alloc becomes a `memref.view` of its slot and its
+    deallocs go. Buffers live at the same time are distinct globals, which
+    LLVM knows do not alias. Buffers that escape (returned, stored, passed
+    to a function without a body) and dynamic or nested allocs are left
+    alone.
+
+    ```mlir
+    %a = memref.alloc() : memref<16xf32>   // live over ops 1..2
+    %b = memref.alloc() : memref<16xf32>   // live over ops 3..4
+    // becomes
+    %s = memref.get_global @__myelin_slot0 : memref<64xi8>
+    %a = memref.view %s[%c0][] : memref<64xi8> to memref<16xf32>
+    %b = memref.view %s[%c0][] : memref<64xi8> to memref<16xf32>
+    ```
+
+    The module attribute `myelin.memory_plan` records per function the
+    bytes of the slots it uses, the sum of the planned buffers' sizes, their
+    count and the number of static allocs left alone
+    (`myelinc --emit=memory-plan` prints it).
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+  let options = [
+    Option<"verify", "verify", "bool", "false",
+           "Then derive each slot view's live interval from the IR again "
+           "and fail if two views of a slot live at the same time share a "
+           "byte "
+           "(a remark per function reports the views checked)">
+  ];
+}
+
 #endif // MYELIN_CODEGEN_PASSES

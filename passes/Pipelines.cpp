@@ -104,6 +104,9 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   // One named, noinline function per layer kernel (provenance in profiles;
   // LLVM compiles small functions, and each shared kernel once).
   pm.addPass(createOutlineKernelsPass());
+  // Intermediates: views of static slots reused across lifetimes instead of
+  // malloc/free per step (codegen/PlanMemory.cpp).
+  pm.addPass(createPlanMemoryPass());
   stage.begin("lower-to-loops");
   // Matrix products first: register-blocked vector kernels
   // (codegen/LowerContractions.cpp); the other linalg ops become loops.

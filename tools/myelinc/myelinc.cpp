@@ -23,6 +23,7 @@
 #include "tools/Registration.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -33,6 +34,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -58,7 +60,10 @@ static cl::opt<std::string> clOutput("o", cl::desc("Output file"),
 
 namespace {
 /// What myelinc writes: the IR of a pipeline phase, or native code.
-enum class Emit { NN, NNTrain, Linalg, Loops, LLVMDialect, LLVMIR, Asm, Obj, Descriptor, Exe };
+enum class Emit {
+  NN, NNTrain, Linalg, Loops, MemoryPlan, LLVMDialect, LLVMIR, Asm, Obj,
+  Descriptor, Exe
+};
 } // namespace
 
 static cl::opt<Emit> clEmit(
@@ -69,6 +74,9 @@ static cl::opt<Emit> clEmit(
                    "nn after gradient generation and optimizer lowering"),
         clEnumValN(Emit::Linalg, "linalg", "linalg on tensors, fused"),
         clEnumValN(Emit::Loops, "loops", "bufferized loops"),
+        clEnumValN(Emit::MemoryPlan, "memory-plan",
+                   "a one-line summary of the intermediates' static slots "
+                   "(myelin-plan-memory)"),
         clEnumValN(Emit::LLVMDialect, "llvm-mlir", "the LLVM dialect"),
         clEnumValN(Emit::LLVMIR, "llvm", "optimized LLVM IR of the kernels"),
         clEnumValN(Emit::Asm, "asm", "host assembly of the kernels"),
@@ -171,6 +179,58 @@ void printModule(ModuleOp module, llvm::StringRef path) {
   out.keep();
 }
 
+/// `N bytes` as KiB/MiB with one decimal.
+std::string formatBytes(int64_t bytes) {
+  if (bytes < 1024)
+    return std::to_string(bytes) + " B";
+  double kib = bytes / 1024.0;
+  return kib < 1024 ? llvm::formatv("{0:F1} KiB", kib).str()
+                    : llvm::formatv("{0:F1} MiB", kib / 1024).str();
+}
+
+/// Writes the module attribute `myelin.memory_plan` as one line: the slots
+/// (static globals), then per entry function its planned buffers, their
+/// total size and the slot bytes it uses.
+void printMemoryPlan(ModuleOp module, llvm::StringRef path) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path.empty() ? "-" : path, ec,
+                           llvm::sys::fs::OF_Text);
+  if (ec)
+    fail("cannot open '" + path + "': " + ec.message());
+  auto plan = module->getAttrOfType<DictionaryAttr>("myelin.memory_plan");
+  int64_t slots = 0, slotBytes = 0;
+  for (auto global : module.getOps<memref::GlobalOp>())
+    if (global.getSymName().starts_with("__myelin_slot")) {
+      ++slots;
+      slotBytes += cast<MemRefType>(global.getType()).getNumElements();
+    }
+  if (!plan || slots == 0) {
+    out.os() << "memory plan: no planned intermediates\n";
+    out.keep();
+    return;
+  }
+  auto get = [](DictionaryAttr d, llvm::StringRef key) {
+    auto attr = d.getAs<IntegerAttr>(key);
+    return attr ? attr.getInt() : 0;
+  };
+  out.os() << "memory plan: " << slots << " slots, " << formatBytes(slotBytes);
+  llvm::StringRef sep = "; ";
+  for (NamedAttribute entry : plan) {
+    auto d = dyn_cast<DictionaryAttr>(entry.getValue());
+    if (!d)
+      continue;
+    out.os() << sep << entry.getName().getValue() << " "
+             << get(d, "buffers") << " buffers "
+             << formatBytes(get(d, "planned")) << " in "
+             << formatBytes(get(d, "arena"));
+    if (int64_t kept = get(d, "kept"))
+      out.os() << " (" << kept << " allocs kept)";
+    sep = ", ";
+  }
+  out.os() << "\n";
+  out.keep();
+}
+
 /// The module of nn IR to compile: from the spec through the frontend, or,
 /// for a `.mlir` input, parsed as is; it must hold an `nn.model` function.
 OwningOpRef<ModuleOp> loadModule(llvm::SourceMgr &sourceMgr,
@@ -254,7 +314,8 @@ std::optional<Phase> phaseOf(Emit emit) {
   case Emit::NN: return Phase::NN;
   case Emit::NNTrain: return Phase::NNTrain;
   case Emit::Linalg: return Phase::Linalg;
-  case Emit::Loops: return Phase::Loops;
+  case Emit::Loops:
+  case Emit::MemoryPlan: return Phase::Loops;
   default: return std::nullopt;
   }
 }
@@ -358,6 +419,10 @@ int main(int argc, char **argv) {
                                   clOptimizer, clThreads, clPhysics, &hooks);
   if (failed(pm.run(*module)))
     return 1;
+  if (clEmit == Emit::MemoryPlan) {
+    printMemoryPlan(*module, clOutput);
+    return 0;
+  }
   if (stop || clEmit == Emit::LLVMDialect) {
     printModule(*module, clOutput);
     return 0;
