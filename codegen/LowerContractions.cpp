@@ -13,7 +13,9 @@
 //         [Ap[k][i] = A[m0 + tR + i, kb + k]]    // row-major A, long rows
 //         for p in 0 .. P {                      // A tile stays in L1
 //           prefetch the next tile of C
-//           acc[R][2] = C[m0 + tR.., n0 + 32p..] // 2R vector<16xf32>
+//           acc[R][2] = C[m0 + tR.., n0 + 32p..] // 2R vector<16xf32>;
+//                               // zero in the first k block when a
+//                               // zero fill of C came right before
 //           for k in 0 .. min(KC, K - kb)
 //             b[j] = Bp[p][k][16j]               // 2 vector loads
 //             acc[i][j] = fma(splat(Ap[..k][i] or A[m, kb + k]), b[j], ..)
@@ -65,6 +67,9 @@ struct Contraction {
   SmallVector<int64_t> loopSizes;
   Value a, b, c;
   AffineMap aMap, bMap, cMap;
+  /// C was just filled with zeros (the fill is dropped): the first k block
+  /// starts its accumulators at zero instead of loading C.
+  linalg::FillOp zeroFill;
 };
 
 bool hasIdentityLayout(Value v) {
@@ -631,13 +636,38 @@ private:
       rowIdx.push_back(add(mt, i));
     for (unsigned j = 0; j < numVecs; ++j)
       colIdx.push_back(add(np, j * kLanes));
+    auto loadTile = [&]() {
+      SmallVector<Value> loaded;
+      for (int64_t i = 0; i < tileRows; ++i)
+        for (unsigned j = 0; j < numVecs; ++j) {
+          ivs[c.m] = rowIdx[i];
+          ivs[c.n] = colIdx[j];
+          loaded.push_back(loadVec(c.c, indices(c.cMap, ivs), widths[j]));
+        }
+      return loaded;
+    };
     SmallVector<Value> accs;
-    for (int64_t i = 0; i < tileRows; ++i)
-      for (unsigned j = 0; j < numVecs; ++j) {
-        ivs[c.m] = rowIdx[i];
-        ivs[c.n] = colIdx[j];
-        accs.push_back(loadVec(c.c, indices(c.cMap, ivs), widths[j]));
-      }
+    if (c.zeroFill) {
+      // C is zero before the first k block: no fill pass, no load.
+      Value first = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                            kb, index(0));
+      size_t count = tileRows * numVecs;
+      auto init = b.create<scf::IfOp>(
+          loc, first,
+          [&](OpBuilder &nb, Location l) {
+            Value zero = nb.create<arith::ConstantOp>(
+                l, vecType, DenseElementsAttr::get(vecType, 0.0f));
+            nb.create<scf::YieldOp>(l, SmallVector<Value>(count, zero));
+          },
+          [&](OpBuilder &nb, Location l) {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+            nb.create<scf::YieldOp>(l, loadTile());
+          });
+      accs.assign(init.getResults().begin(), init.getResults().end());
+    } else {
+      accs = loadTile();
+    }
     auto kLoop = b.create<scf::ForOp>(
         loc, index(0), kLen, index(1), accs,
         [&](OpBuilder &nb, Location, Value kk, ValueRange iter) {
@@ -717,9 +747,21 @@ public:
       OpBuilder b(c.op);
       Location loc = c.op.getLoc();
       // An empty reduction leaves C as it is.
-      if (c.loopSizes[c.k] > 0)
-        KernelBuilder(b, loc, c, rows, kBlock).build();
+      if (c.loopSizes[c.k] == 0) {
+        c.op->erase();
+        continue;
+      }
+      // A zero fill of C right before the product becomes the accumulators'
+      // initial value.
+      auto fill = dyn_cast_or_null<linalg::FillOp>(c.op->getPrevNode());
+      if (fill && fill.hasPureBufferSemantics() &&
+          fill.getOutputs()[0] == c.c &&
+          matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
+        c.zeroFill = fill;
+      KernelBuilder(b, loc, c, rows, kBlock).build();
       c.op->erase();
+      if (c.zeroFill)
+        c.zeroFill->erase();
     }
   }
 };

@@ -28,6 +28,7 @@
 // CHECK-NEXT: batched_rhs mismatches: 0
 // CHECK-NEXT: blocked mismatches: 0
 // CHECK-NEXT: blocked_lhs mismatches: 0
+// CHECK-NEXT: zero_filled mismatches: 0
 
 // rowmajor_long_k: row-major A with K >= 1024: A packed by in-register transposes; K blocks of 256 and a 6-deep one (k remainder of the 16-wide transposes), 4 remainder rows, an 8-column tail.
 func.func @rowmajor_long_k(%a: memref<20x1030xf32>, %b: memref<1030x40xf32>, %c: memref<20x40xf32>) {
@@ -196,6 +197,30 @@ func.func @blocked_lhs_ref(%a: memref<1100x256xf32>, %b: memref<1100x96xf32>, %c
   }
   return
 }
+// zero_filled: C zero-filled right before the product (the fill is dropped
+// and the first of five k blocks starts from zero accumulators instead of
+// loading C; later blocks load it). C starts nonzero, so a kept stale value
+// or a zeroed later block mismatches.
+func.func @zero_filled(%a: memref<20x1030xf32>, %b: memref<1030x40xf32>, %c: memref<20x40xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<20x40xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<20x1030xf32>, memref<1030x40xf32>) outs(%c : memref<20x40xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @zero_filled_ref(%a: memref<20x1030xf32>, %b: memref<1030x40xf32>, %c: memref<20x40xf32>, %one: memref<f32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<20x40xf32>)
+  call @rowmajor_long_k_ref(%a, %b, %c, %one) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<20x40xf32>, memref<f32>) -> ()
+  return
+}
+
 func.func @main() {
   %one = memref.alloc() : memref<f32>
   %c1f = arith.constant 1.0 : f32
@@ -319,6 +344,15 @@ func.func @main() {
   %n6 = call @mismatches_256x96(%c6, %r6) : (memref<256x96xf32>, memref<256x96xf32>) -> index
   vector.print str "blocked_lhs mismatches: "
   vector.print %n6 : index
+  %c7 = memref.alloc() : memref<20x40xf32>
+  %r7 = memref.alloc() : memref<20x40xf32>
+  call @fill2_20x40(%c7, %c0_s) : (memref<20x40xf32>, index) -> ()
+  call @fill2_20x40(%r7, %r0_s) : (memref<20x40xf32>, index) -> ()
+  call @zero_filled(%a0, %b0, %c7) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<20x40xf32>) -> ()
+  call @zero_filled_ref(%a0, %b0, %r7, %one) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<20x40xf32>, memref<f32>) -> ()
+  %n7 = call @mismatches_20x40(%c7, %r7) : (memref<20x40xf32>, memref<20x40xf32>) -> index
+  vector.print str "zero_filled mismatches: "
+  vector.print %n7 : index
   return
 }
 
