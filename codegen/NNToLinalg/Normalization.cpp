@@ -73,10 +73,10 @@ std::pair<Value, Value> layerNormStats(OpBuilder &b, Location loc, Value x,
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   iterators.back() = utils::IteratorType::reduction;
-  Value zeros = filledTensor(b, loc, rowType, 0.0f);
   auto sums = b.create<linalg::GenericOp>(
       loc, TypeRange{rowType, rowType}, ValueRange{x, x},
-      ValueRange{zeros, zeros},
+      ValueRange{filledTensor(b, loc, rowType, 0.0f),
+                 filledTensor(b, loc, rowType, 0.0f)},
       ArrayRef<AffineMap>{full, firstOfRow(rank), row, row}, iterators,
       [](OpBuilder &nb, Location nloc, ValueRange a) {
         FastArith m{nb, nloc};

@@ -1,0 +1,68 @@
+// RUN: myelin-opt %s --split-input-file --myelin-lower-to-linalg --canonicalize --myelin-fuse-elementwise --canonicalize --cse | FileCheck %s
+// The passes over memory of the row ops after the linalg phase of the
+// training pipeline (lowering, elementwise fusion, CSE): each CHECK'd generic
+// is one pass over its operands.
+
+// Attention probabilities: the scale and the causal mask are recomputed in
+// the three softmax passes (row max, row sum of exp, normalize) instead of
+// being stored: three generics, each reading the raw scores.
+// CHECK-LABEL: func.func @attention_probs
+// CHECK:      %[[MAX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%arg0 : tensor<2x2x4x4xf32>)
+// CHECK:        arith.mulf
+// CHECK:        arith.select
+// CHECK:        arith.maximumf
+// CHECK:      %[[SUM:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%arg0, %[[MAX]] :
+// CHECK:        arith.select
+// CHECK:        math.exp
+// CHECK:      %[[P:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg0, %[[MAX]], %[[SUM]] :
+// CHECK:        arith.select
+// CHECK:        math.exp
+// CHECK:        arith.divf
+// CHECK-NOT:  linalg.generic
+// CHECK:      return %[[P]]
+func.func @attention_probs(%s: tensor<2x2x4x4xf32>) -> tensor<2x2x4x4xf32> {
+  %0 = nn.scale %s {factor = 1.250000e-01 : f32} : tensor<2x2x4x4xf32>
+  %1 = nn.causal_mask %0 : tensor<2x2x4x4xf32>
+  %2 = nn.softmax %1 : tensor<2x2x4x4xf32>
+  return %2 : tensor<2x2x4x4xf32>
+}
+
+// -----
+
+// layer_norm and its gradient on the same input: the backward's statistics
+// are the forward's (one pass with two reduction results, then the per-row
+// mean and rstd); the backward is one pass with two row sums, the dx pass
+// and the dgamma/dbeta pass with two results.
+// CHECK-LABEL: func.func @layer_norm_step
+// CHECK:      %[[SUMS:.+]]:2 = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg0 :
+// CHECK:      %[[STATS:.+]]:2 = linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]} ins(%[[SUMS]]#0, %[[SUMS]]#1, %arg0 :
+// CHECK:      %[[Y:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%arg0, %[[STATS]]#0, %[[STATS]]#1, %arg1, %arg2 :
+// CHECK:      %[[G:.+]]:2 = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg3, %arg0, %[[STATS]]#0, %[[STATS]]#1, %arg1 :
+// CHECK:      %[[DX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%arg3, %arg0, %[[STATS]]#0, %[[STATS]]#1, %[[G]]#0, %[[G]]#1, %arg1 :
+// CHECK:      %[[P:.+]]:2 = linalg.generic {{.+}} iterator_types = ["reduction", "reduction", "parallel"]} ins(%arg3, %arg0, %[[STATS]]#0, %[[STATS]]#1 :
+// CHECK-NOT:  linalg.generic
+// CHECK:      return %[[Y]], %[[DX]], %[[P]]#0, %[[P]]#1
+func.func @layer_norm_step(%x: tensor<2x4x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>, %dy: tensor<2x4x8xf32>) -> (tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<8xf32>, tensor<8xf32>) {
+  %y = nn.layer_norm %x, %g, %b : (tensor<2x4x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x4x8xf32>
+  %0:3 = nn.layer_norm_grad %dy, %x, %g : (tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<8xf32>) -> (tensor<2x4x8xf32>, tensor<8xf32>, tensor<8xf32>)
+  return %y, %0#0, %0#1, %0#2 : tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Cross-entropy over [B, T, V] logits and its gradient: three row passes in
+// the forward (max, sum of exp, the label's logit), whose max and sum the
+// backward shares; the backward is one elementwise pass.
+// CHECK-LABEL: func.func @cross_entropy_step
+// CHECK:      %[[MAX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0 : tensor<2x8x16xf32>)
+// CHECK:      %[[SUM:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %[[MAX]] :
+// CHECK:      %[[PICK:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg1 :
+// CHECK:      %[[LOSS:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]} ins(%[[MAX]], %[[SUM]], %[[PICK]] :
+// CHECK:      %[[D:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%arg0, %[[MAX]], %[[SUM]], %arg1, %arg2 :
+// CHECK-NOT:  linalg.generic
+// CHECK:      return %[[LOSS]], %[[D]]
+func.func @cross_entropy_step(%l: tensor<2x8x16xf32>, %y: tensor<2x8xi32>, %dl: tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x8x16xf32>) {
+  %0 = nn.softmax_cross_entropy %l, %y : (tensor<2x8x16xf32>, tensor<2x8xi32>) -> tensor<2x8xf32>
+  %1 = nn.softmax_cross_entropy_grad %dl, %l, %y : (tensor<2x8xf32>, tensor<2x8x16xf32>, tensor<2x8xi32>) -> tensor<2x8x16xf32>
+  return %0, %1 : tensor<2x8xf32>, tensor<2x8x16xf32>
+}
