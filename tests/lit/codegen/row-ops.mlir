@@ -31,21 +31,23 @@ func.func @attention_probs(%s: tensor<2x2x4x4xf32>) -> tensor<2x2x4x4xf32> {
 
 // layer_norm and its gradient on the same input: the backward's statistics
 // are the forward's (one pass with two reduction results, then the per-row
-// mean and rstd); the backward is one pass with two row sums, the dx pass
-// and the dgamma/dbeta pass with two results.
+// mean and rstd); the backward is one pass with two row sums, then one pass
+// over blocks of rows yielding dx and partial dgamma/dbeta, then the sum of
+// the partials (2 blocks of 16 rows here).
 // CHECK-LABEL: func.func @layer_norm_step
 // CHECK:      %[[SUMS:.+]]:2 = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg0 :
 // CHECK:      %[[STATS:.+]]:2 = linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]} ins(%[[SUMS]]#0, %[[SUMS]]#1, %arg0 :
 // CHECK:      %[[Y:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%arg0, %[[STATS]]#0, %[[STATS]]#1, %arg1, %arg2 :
 // CHECK:      %[[G:.+]]:2 = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg3, %arg0, %[[STATS]]#0, %[[STATS]]#1, %arg1 :
-// CHECK:      %[[DX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%arg3, %arg0, %[[STATS]]#0, %[[STATS]]#1, %[[G]]#0, %[[G]]#1, %arg1 :
-// CHECK:      %[[P:.+]]:2 = linalg.generic {{.+}} iterator_types = ["reduction", "reduction", "parallel"]} ins(%arg3, %arg0, %[[STATS]]#0, %[[STATS]]#1 :
+// CHECK:      %[[F:.+]]:3 = linalg.generic {{.+}} iterator_types = ["parallel", "reduction", "parallel"]} ins({{.+}} : tensor<2x16x8xf32>, tensor<2x16x8xf32>, tensor<2x16xf32>, tensor<2x16xf32>, tensor<2x16xf32>, tensor<2x16xf32>, tensor<8xf32>)
+// CHECK:      %[[P:.+]]:2 = linalg.generic {{.+}} iterator_types = ["reduction", "parallel"]} ins(%[[F]]#1, %[[F]]#2 :
 // CHECK-NOT:  linalg.generic
+// CHECK:      %[[DX:.+]] = tensor.expand_shape
 // CHECK:      return %[[Y]], %[[DX]], %[[P]]#0, %[[P]]#1
-func.func @layer_norm_step(%x: tensor<2x4x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>, %dy: tensor<2x4x8xf32>) -> (tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<8xf32>, tensor<8xf32>) {
-  %y = nn.layer_norm %x, %g, %b : (tensor<2x4x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x4x8xf32>
-  %0:3 = nn.layer_norm_grad %dy, %x, %g : (tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<8xf32>) -> (tensor<2x4x8xf32>, tensor<8xf32>, tensor<8xf32>)
-  return %y, %0#0, %0#1, %0#2 : tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<8xf32>, tensor<8xf32>
+func.func @layer_norm_step(%x: tensor<4x8x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>, %dy: tensor<4x8x8xf32>) -> (tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<8xf32>, tensor<8xf32>) {
+  %y = nn.layer_norm %x, %g, %b : (tensor<4x8x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<4x8x8xf32>
+  %0:3 = nn.layer_norm_grad %dy, %x, %g : (tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<8xf32>) -> (tensor<4x8x8xf32>, tensor<8xf32>, tensor<8xf32>)
+  return %y, %0#0, %0#1, %0#2 : tensor<4x8x8xf32>, tensor<4x8x8xf32>, tensor<8xf32>, tensor<8xf32>
 }
 
 // -----
