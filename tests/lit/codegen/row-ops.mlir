@@ -3,19 +3,20 @@
 // training pipeline (lowering, elementwise fusion, CSE): each CHECK'd generic
 // is one pass over its operands.
 
-// Attention probabilities: the scale and the causal mask are recomputed in
-// the three softmax passes (row max, row sum of exp, normalize) instead of
-// being stored: three generics, each reading the raw scores.
+// Attention probabilities: the scale and the causal mask fuse into one
+// elementwise pass that stores the masked scores, then the three softmax
+// passes (row max, row sum of exp, normalize) read them. (Recomputing the
+// mask inside the three passes instead removes the store but measured
+// slower: the sum and normalize passes ran 2.5x longer.)
 // CHECK-LABEL: func.func @attention_probs
-// CHECK:      %[[MAX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%arg0 : tensor<2x2x4x4xf32>)
+// CHECK:      %[[M:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg0 : tensor<2x2x4x4xf32>)
 // CHECK:        arith.mulf
 // CHECK:        arith.select
+// CHECK:      %[[MAX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[M]] :
 // CHECK:        arith.maximumf
-// CHECK:      %[[SUM:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%arg0, %[[MAX]] :
-// CHECK:        arith.select
+// CHECK:      %[[SUM:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[M]], %[[MAX]] :
 // CHECK:        math.exp
-// CHECK:      %[[P:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg0, %[[MAX]], %[[SUM]] :
-// CHECK:        arith.select
+// CHECK:      %[[P:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[M]], %[[MAX]], %[[SUM]] :
 // CHECK:        math.exp
 // CHECK:        arith.divf
 // CHECK-NOT:  linalg.generic
