@@ -45,63 +45,31 @@ float inverseWidth(RankedTensorType type) {
   return 1.0f / static_cast<float>(type.getShape().back());
 }
 
-/// Row mean and rstd = 1 / sqrt(var + eps) of `x` from one pass over the
-/// row: one generic with two reduction results, the sums of d and d^2 for
-/// d = x - k, shifted by the row's first element k (any value of the row
-/// keeps the cancellation in var = (sum d^2 - (sum d)^2 / C) / C small:
-/// |mean - k| is of the order of the row's spread).
+/// Row mean and rstd = 1 / sqrt(var + eps) of `x`, with the biased variance
+/// computed in a second pass over x - mean for accuracy. Two single-result
+/// reductions on purpose: LLVM vectorizes a row reduction only when its
+/// accumulator is the loop's one store, so a one-pass generic with two
+/// results (sum x - k and sum (x - k)^2) ran as scalar code and was slower
+/// than the two vectorized passes.
 std::pair<Value, Value> layerNormStats(OpBuilder &b, Location loc, Value x,
                                        float eps) {
   auto type = cast<RankedTensorType>(x.getType());
-  unsigned rank = type.getRank();
   float invC = inverseWidth(type);
-  MLIRContext *ctx = b.getContext();
-  auto rowType =
-      RankedTensorType::get(type.getShape().drop_back(), type.getElementType());
-  // x[..., 0] from the row space (rank - 1 loops) and the row space extended
-  // by the feature loop (rank loops).
-  auto firstOfRow = [&](unsigned loops) {
-    SmallVector<AffineExpr> exprs;
-    for (unsigned d = 0; d + 1 < rank; ++d)
-      exprs.push_back(getAffineDimExpr(d, ctx));
-    exprs.push_back(getAffineConstantExpr(0, ctx));
-    return AffineMap::get(loops, 0, exprs, ctx);
-  };
-  AffineMap full = b.getMultiDimIdentityMap(rank);
-  AffineMap row =
-      AffineMap::get(rank, 0, full.getResults().drop_back(), ctx);
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  iterators.back() = utils::IteratorType::reduction;
-  auto sums = b.create<linalg::GenericOp>(
-      loc, TypeRange{rowType, rowType}, ValueRange{x, x},
-      ValueRange{filledTensor(b, loc, rowType, 0.0f),
-                 filledTensor(b, loc, rowType, 0.0f)},
-      ArrayRef<AffineMap>{full, firstOfRow(rank), row, row}, iterators,
-      [](OpBuilder &nb, Location nloc, ValueRange a) {
-        FastArith m{nb, nloc};
-        Value d = m.sub(a[0], a[1]);
-        nb.create<linalg::YieldOp>(
-            nloc, ValueRange{m.add(a[2], d), m.add(a[3], m.mul(d, d))});
+  Value sum = rowSum(b, loc, type, {x}, {},
+                     [](FastArith, ValueRange a) { return a[0]; });
+  Value sqDev =
+      rowSum(b, loc, type, {x}, {sum}, [&](FastArith m, ValueRange a) {
+        Value d = m.sub(a[0], m.mul(a[1], m.c(invC)));
+        return m.mul(d, d);
       });
-  AffineMap rowId = b.getMultiDimIdentityMap(rank - 1);
-  SmallVector<utils::IteratorType> rowIterators(rank - 1,
-                                                utils::IteratorType::parallel);
-  auto stats = b.create<linalg::GenericOp>(
-      loc, TypeRange{rowType, rowType},
-      ValueRange{sums.getResult(0), sums.getResult(1), x},
-      ValueRange{emptyTensor(b, loc, rowType), emptyTensor(b, loc, rowType)},
-      ArrayRef<AffineMap>{rowId, rowId, firstOfRow(rank - 1), rowId, rowId},
-      rowIterators, [&](OpBuilder &nb, Location nloc, ValueRange a) {
-        FastArith m{nb, nloc};
-        Value meanD = m.mul(a[0], m.c(invC));
-        // E[d^2] - E[d]^2, clamped at 0 against rounding.
-        Value var = nb.create<arith::MaximumFOp>(
-            nloc, m.sub(m.mul(a[1], m.c(invC)), m.mul(meanD, meanD)), m.c(0));
-        nb.create<linalg::YieldOp>(
-            nloc, ValueRange{m.add(a[2], meanD), m.rsqrt(m.add(var, m.c(eps)))});
-      });
-  return {stats.getResult(0), stats.getResult(1)};
+  ValueRange stats = buildElementwise(
+      b, loc, cast<RankedTensorType>(sum.getType()), {sum, sqDev}, 2,
+      withArith([&](FastArith m, ValueRange a) {
+        Value var = m.mul(a[1], m.c(invC));
+        return SmallVector<Value>{m.mul(a[0], m.c(invC)),
+                                  m.rsqrt(m.add(var, m.c(eps)))};
+      }));
+  return {stats[0], stats[1]};
 }
 
 /// Row rstd = 1 / sqrt(mean(x^2) + eps) of `x`.
