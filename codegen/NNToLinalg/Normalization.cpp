@@ -3,10 +3,12 @@
 // Softmax, layer_norm and rms_norm with their gradients, on rows of the last
 // dimension of tensors of any rank. Row statistics are linalg.generics whose
 // last loop is a reduction (buildLastDimGeneric), consumed by all-parallel
-// generics that broadcast them along the row. The per-feature gradients
-// (dgamma, dbeta) reduce all leading dimensions with the feature loop
-// innermost, along contiguous memory. The backward recomputes the forward's
-// statistics from its input instead of saving them.
+// generics that broadcast them along the row. The backward's dx pass also
+// yields the per-feature gradients (dgamma, dbeta): it runs over blocks of
+// rows in parallel, each summing its rows into per-block partials with the
+// feature loop innermost, along contiguous memory. The backward recomputes
+// the forward's statistics with the same generics as the forward, which CSE
+// merges in a training step, instead of saving them.
 //===----------------------------------------------------------------------===//
 
 #include "codegen/NNToLinalg/Utils.h"
@@ -312,13 +314,21 @@ struct LayerNormGradLowering : OpRewritePattern<nn::LayerNormGradOp> {
     auto xhatOf = [](FastArith m, ValueRange a) {
       return m.mul(m.sub(a[1], a[2]), a[3]);
     };
-    SmallVector<Value> sums = buildLastDimGeneric(
-        rewriter, loc, type, {dy, x}, {mean, rstd}, {gamma}, Kind::Rows,
-        {0.0f, 0.0f}, withArith([&](FastArith m, ValueRange a) {
-          Value g = m.mul(a[0], a[4]);
-          return SmallVector<Value>{m.add(a[5], g),
-                                    m.add(a[6], m.mul(g, xhatOf(m, a)))};
-        }));
+    // Two single-result row sums, sum(g) and sum(g xhat): LLVM vectorizes a
+    // row reduction only when its accumulator is the loop's one store (a
+    // generic with both results ran as scalar code).
+    SmallVector<Value> sums{
+        buildLastDimGeneric(rewriter, loc, type, {dy}, {}, {gamma}, Kind::Rows,
+                            {0.0f}, withArith([&](FastArith m, ValueRange a) {
+                              return SmallVector<Value>{
+                                  m.add(a[2], m.mul(a[0], a[1]))};
+                            }))[0],
+        buildLastDimGeneric(
+            rewriter, loc, type, {dy, x}, {mean, rstd}, {gamma}, Kind::Rows,
+            {0.0f}, withArith([&](FastArith m, ValueRange a) {
+              Value g = m.mul(a[0], a[4]);
+              return SmallVector<Value>{m.add(a[5], m.mul(g, xhatOf(m, a)))};
+            }))[0]};
     // Elements: dy, x, mean, rstd, sum(g), sum(g xhat), gamma.
     auto dxOf = [&](FastArith m, ValueRange a) {
       Value g = m.mul(a[0], a[6]);

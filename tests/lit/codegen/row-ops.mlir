@@ -31,15 +31,17 @@ func.func @attention_probs(%s: tensor<2x2x4x4xf32>) -> tensor<2x2x4x4xf32> {
 // -----
 
 // layer_norm and its gradient on the same input: the backward's statistics
-// are the forward's (one pass with two reduction results, then the per-row
-// mean and rstd); the backward is one pass with two row sums, then one pass
-// over blocks of rows yielding dx and partial dgamma/dbeta, then the sum of
-// the partials (2 blocks of 16 rows here).
+// are the forward's (row sum, row sum of squared deviations, per-row mean
+// and rstd); the backward's row sums of g and g xhat are two vectorizable
+// single-result passes, then one pass over blocks of rows yields dx and the
+// partial dgamma/dbeta (2 blocks of 16 rows here), then their sum.
 // CHECK-LABEL: func.func @layer_norm_step
-// CHECK:      %[[SUMS:.+]]:2 = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg0 :
-// CHECK:      %[[STATS:.+]]:2 = linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]} ins(%[[SUMS]]#0, %[[SUMS]]#1, %arg0 :
+// CHECK:      %[[SUM:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0 :
+// CHECK:      %[[SQ:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %[[SUM]] :
+// CHECK:      %[[STATS:.+]]:2 = linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]} ins(%[[SUM]], %[[SQ]] :
 // CHECK:      %[[Y:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%arg0, %[[STATS]]#0, %[[STATS]]#1, %arg1, %arg2 :
-// CHECK:      %[[G:.+]]:2 = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg3, %arg0, %[[STATS]]#0, %[[STATS]]#1, %arg1 :
+// CHECK:      %[[G:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg3, %arg1 :
+// CHECK:      %[[GX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg3, %arg0, %[[STATS]]#0, %[[STATS]]#1, %arg1 :
 // CHECK:      %[[F:.+]]:3 = linalg.generic {{.+}} iterator_types = ["parallel", "reduction", "parallel"]} ins({{.+}} : tensor<2x16x8xf32>, tensor<2x16x8xf32>, tensor<2x16xf32>, tensor<2x16xf32>, tensor<2x16xf32>, tensor<2x16xf32>, tensor<8xf32>)
 // CHECK:      %[[P:.+]]:2 = linalg.generic {{.+}} iterator_types = ["reduction", "parallel"]} ins(%[[F]]#1, %[[F]]#2 :
 // CHECK-NOT:  linalg.generic
