@@ -1,13 +1,17 @@
 //===- Loss.cpp - nn losses to linalg ---------------------------*- C++ -*-===//
 //
 // Softmax cross-entropy, forward and backward, in the numerically stable
-// form: row max, sum of exp(x - max), then logsumexp - x[label]. Logits of
-// rank > 2 ([B, T, V]) are collapsed to their [B*T, V] rows first, a view
-// after bufferization. nn.mean is a full reduction followed by a scale.
+// form: row max, sum of exp(x - max), then logsumexp - x[label], on the rows
+// of the last dimension of logits of any rank ([B, V], [B, T, V]). The
+// backward rebuilds the same row statistics, which CSE shares with the
+// forward's, and is then one elementwise pass. nn.mean is a full reduction
+// followed by a scale.
 //===----------------------------------------------------------------------===//
 
 #include "codegen/NNToLinalg/Utils.h"
 #include "ir/NNOps.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace myelin;
@@ -15,52 +19,35 @@ using namespace myelin::codegen;
 
 namespace {
 
-Value isLabel(OpBuilder &b, Location loc, Value cls, Value label) {
-  Value labelIdx =
-      b.create<arith::IndexCastOp>(loc, b.getIndexType(), label);
+/// Whether the class loop index (the last of `rank` loops) is `label`.
+Value isLabel(OpBuilder &b, Location loc, unsigned rank, Value label) {
+  Value cls = b.create<linalg::IndexOp>(loc, rank - 1);
+  Value labelIdx = b.create<arith::IndexCastOp>(loc, b.getIndexType(), label);
   return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, cls, labelIdx);
 }
 
-/// Collapses all but the last `keep` dimensions of `value` into one:
-/// [d0, ..., dn-1] -> [d0 * ... * dn-1-keep, ...the last keep dims].
-Value collapseLeading(OpBuilder &b, Location loc, Value value, int64_t keep) {
-  int64_t rank = cast<RankedTensorType>(value.getType()).getRank();
-  SmallVector<ReassociationIndices> groups{
-      llvm::to_vector(llvm::seq<int64_t>(0, rank - keep))};
-  for (int64_t d = rank - keep; d < rank; ++d)
-    groups.push_back({d});
-  return b.create<tensor::CollapseShapeOp>(loc, value, groups);
-}
-
-/// The inverse of collapseLeading: `value` expanded to `type`.
-Value expandLeading(OpBuilder &b, Location loc, Value value,
-                    RankedTensorType type, int64_t keep) {
-  int64_t rank = type.getRank();
-  SmallVector<ReassociationIndices> groups{
-      llvm::to_vector(llvm::seq<int64_t>(0, rank - keep))};
-  for (int64_t d = rank - keep; d < rank; ++d)
-    groups.push_back({d});
-  return b.create<tensor::ExpandShapeOp>(loc, type, value, groups);
-}
-
-/// Row max and row sum of exp(x - max) of [B, C] logits.
+/// Row max and row sum of exp(x - max) of [..., C] logits: two vectorizable
+/// row reductions. The forward and the backward build the same two generics
+/// from the same logits, so CSE leaves one pair for both.
 std::pair<Value, Value> buildSoftmaxStats(OpBuilder &b, Location loc,
                                           Value logits) {
-  Value rowMax = buildRowReduction(
-      b, loc, logits, {}, -std::numeric_limits<float>::infinity(),
-      [](OpBuilder &nb, Location l, Value acc, Value x, ValueRange, Value) {
-        return nb.create<arith::MaximumFOp>(l, acc, x).getResult();
-      });
-  Value rowSum = buildRowReduction(
-      b, loc, logits, {rowMax}, 0.0f,
-      [](OpBuilder &nb, Location l, Value acc, Value x, ValueRange row, Value) {
-        Value shifted = nb.create<arith::SubFOp>(l, x, row[0], fastMath(nb));
-        Value e = nb.create<math::ExpOp>(l, shifted, fastMath(nb));
-        return nb.create<arith::AddFOp>(l, acc, e, fastMath(nb)).getResult();
-      });
+  auto type = cast<RankedTensorType>(logits.getType());
+  Value rowMax = buildLastDimGeneric(
+      b, loc, type, {logits}, {}, {}, LastDimResult::Rows,
+      {-std::numeric_limits<float>::infinity()},
+      [](OpBuilder &nb, Location l, ValueRange a) {
+        return SmallVector<Value>{nb.create<arith::MaximumFOp>(l, a[1], a[0])};
+      })[0];
+  Value rowSum = buildLastDimGeneric(
+      b, loc, type, {logits}, {rowMax}, {}, LastDimResult::Rows, {0.0f},
+      [](OpBuilder &nb, Location l, ValueRange a) {
+        FastArith m{nb, l};
+        return SmallVector<Value>{m.add(a[2], m.exp(m.sub(a[0], a[1])))};
+      })[0];
   return {rowMax, rowSum};
 }
 
+// logsumexp(logits[p]) - logits[p, labels[p]] for every leading position p.
 struct SoftmaxCrossEntropyLowering
     : OpRewritePattern<nn::SoftmaxCrossEntropyOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -68,80 +55,53 @@ struct SoftmaxCrossEntropyLowering
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value logits = op.getLogits(), labels = op.getLabels();
-    auto type = cast<RankedTensorType>(op.getType());
-    bool collapse = type.getRank() > 1;
-    if (collapse) {
-      logits = collapseLeading(rewriter, loc, logits, 1);
-      labels = collapseLeading(rewriter, loc, labels, 0);
-    }
+    auto type = cast<RankedTensorType>(logits.getType());
+    unsigned rank = type.getRank();
     auto [rowMax, rowSum] = buildSoftmaxStats(rewriter, loc, logits);
-    // logits[b, labels[b]] as a masked row sum: pure linalg, no gather.
-    Value picked = buildRowReduction(
-        rewriter, loc, logits, {labels}, 0.0f,
-        [](OpBuilder &nb, Location l, Value acc, Value x, ValueRange row,
-           Value cls) {
-          Value hit = isLabel(nb, l, cls, row[0]);
-          Value term = nb.create<arith::SelectOp>(l, hit, x, f32Const(nb, l, 0));
-          return nb.create<arith::AddFOp>(l, acc, term, fastMath(nb))
-              .getResult();
-        });
+    // logits[p, labels[p]] as a masked row sum: pure linalg, no gather.
+    Value picked = buildLastDimGeneric(
+        rewriter, loc, type, {logits}, {labels}, {}, LastDimResult::Rows,
+        {0.0f}, [&](OpBuilder &nb, Location l, ValueRange a) {
+          Value term = nb.create<arith::SelectOp>(
+              l, isLabel(nb, l, rank, a[1]), a[0], f32Const(nb, l, 0));
+          return SmallVector<Value>{FastArith{nb, l}.add(a[2], term)};
+        })[0];
     Value loss = buildElementwise(
-        rewriter, loc, cast<RankedTensorType>(picked.getType()),
+        rewriter, loc, cast<RankedTensorType>(op.getType()),
         {rowMax, rowSum, picked}, 1,
         [](OpBuilder &b, Location l, ValueRange a) {
-          Value lse = b.create<arith::AddFOp>(
-              l, b.create<math::LogOp>(l, a[1], fastMath(b)), a[0],
-              fastMath(b));
-          return SmallVector<Value>{
-              b.create<arith::SubFOp>(l, lse, a[2], fastMath(b))};
+          FastArith m{b, l};
+          Value lse =
+              m.add(b.create<math::LogOp>(l, a[1], fastMath(b)), a[0]);
+          return SmallVector<Value>{m.sub(lse, a[2])};
         })[0];
-    if (collapse)
-      loss = expandLeading(rewriter, loc, loss, type, 0);
     rewriter.replaceOp(op, loss);
     return success();
   }
 };
 
-// grad[p] * (softmax(logits[p])[c] - (c == labels[p]))
+// grad[p] * (softmax(logits[p])[c] - (c == labels[p])): one elementwise pass
+// on the forward's row statistics.
 struct SoftmaxCrossEntropyGradLowering
     : OpRewritePattern<nn::SoftmaxCrossEntropyGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::SoftmaxCrossEntropyGradOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value logits = op.getLogits(), labels = op.getLabels(), grad = op.getGrad();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    bool collapse = resultType.getRank() > 2;
-    if (collapse) {
-      logits = collapseLeading(rewriter, loc, logits, 1);
-      labels = collapseLeading(rewriter, loc, labels, 0);
-      grad = collapseLeading(rewriter, loc, grad, 0);
-    }
+    Value logits = op.getLogits();
     auto type = cast<RankedTensorType>(logits.getType());
+    unsigned rank = type.getRank();
     auto [rowMax, rowSum] = buildSoftmaxStats(rewriter, loc, logits);
-    MLIRContext *ctx = rewriter.getContext();
-    AffineMap full = rewriter.getMultiDimIdentityMap(2);
-    AffineMap row = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
-    auto generic = rewriter.create<linalg::GenericOp>(
-        loc, TypeRange{type}, ValueRange{logits, rowMax, rowSum, labels, grad},
-        ValueRange{emptyTensor(rewriter, loc, type)},
-        ArrayRef<AffineMap>{full, row, row, row, row, full},
-        SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-        [](OpBuilder &b, Location l, ValueRange a) {
-          Value shifted = b.create<arith::SubFOp>(l, a[0], a[1], fastMath(b));
-          Value e = b.create<math::ExpOp>(l, shifted, fastMath(b));
-          Value p = b.create<arith::DivFOp>(l, e, a[2], fastMath(b));
-          Value cls = b.create<linalg::IndexOp>(l, 1);
+    Value result = buildLastDimGeneric(
+        rewriter, loc, type, {logits},
+        {rowMax, rowSum, op.getLabels(), op.getGrad()}, {}, LastDimResult::Full,
+        {0.0f}, [&](OpBuilder &b, Location l, ValueRange a) {
+          FastArith m{b, l};
+          Value p = m.div(m.exp(m.sub(a[0], a[1])), a[2]);
           Value target = b.create<arith::SelectOp>(
-              l, isLabel(b, l, cls, a[3]), f32Const(b, l, 1), f32Const(b, l, 0));
-          Value diff = b.create<arith::SubFOp>(l, p, target, fastMath(b));
-          b.create<linalg::YieldOp>(
-              l, b.create<arith::MulFOp>(l, diff, a[4], fastMath(b))
-                     .getResult());
-        });
-    Value result = generic.getResult(0);
-    if (collapse)
-      result = expandLeading(rewriter, loc, result, resultType, 1);
+              l, isLabel(b, l, rank, a[3]), m.c(1), m.c(0));
+          return SmallVector<Value>{m.mul(m.sub(p, target), a[4])};
+        })[0];
     rewriter.replaceOp(op, result);
     return success();
   }

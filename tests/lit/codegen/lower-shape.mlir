@@ -78,16 +78,20 @@ func.func @add_broadcast(%x: tensor<2x8x16xf32>, %pos: tensor<8x16xf32>, %s: ten
 
 // -----
 
-// Per-token cross-entropy: [B, T, V] logits and [B, T] labels are viewed as
-// [B*T, V] rows and [B*T] labels, the result expanded back.
+// Per-token cross-entropy: [B, T, V] logits and [B, T] labels stay in their
+// shape; the row reductions run over the last loop. The backward builds the
+// same row max and sum as the forward (CSE merges them, see row-ops.mlir).
+// CHECK-DAG: #[[FULL:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-LABEL: func.func @cross_entropy3
-// CHECK-DAG: %[[ROWS:.+]] = tensor.collapse_shape %arg0 {{\[}}[0, 1], [2]] : tensor<2x8x16xf32> into tensor<16x16xf32>
-// CHECK-DAG: %[[LABELS:.+]] = tensor.collapse_shape %arg1 {{\[}}[0, 1]] : tensor<2x8xi32> into tensor<16xi32>
-// CHECK:     linalg.generic {{.+}} iterator_types = ["parallel", "reduction"]} ins(%[[ROWS]] : tensor<16x16xf32>)
-// CHECK:     %[[LOSS:.+]] = linalg.generic {{.+}} iterator_types = ["parallel"]}
-// CHECK:     tensor.expand_shape %[[LOSS]] {{\[}}[0, 1]] output_shape [2, 8] : tensor<16xf32> into tensor<2x8xf32>
-// CHECK:     %[[D:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]} ins(%{{.+}} : tensor<16x16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xi32>, tensor<16xf32>)
-// CHECK:     tensor.expand_shape %[[D]] {{\[}}[0, 1], [2]] output_shape [2, 8, 16] : tensor<16x16xf32> into tensor<2x8x16xf32>
+// CHECK-NOT: tensor.collapse_shape
+// CHECK:     %[[MAX:.+]] = linalg.generic {indexing_maps = [#[[FULL]], #[[ROW]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0 : tensor<2x8x16xf32>) outs(%{{.+}} : tensor<2x8xf32>)
+// CHECK:     %[[SUM:.+]] = linalg.generic {{.+}} ins(%arg0, %[[MAX]] :
+// CHECK:     %[[PICK:.+]] = linalg.generic {{.+}} ins(%arg0, %arg1 : tensor<2x8x16xf32>, tensor<2x8xi32>)
+// CHECK:     %[[LOSS:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]} ins(%[[MAX]], %[[SUM]], %[[PICK]] :
+// CHECK:     %[[D:.+]] = linalg.generic {indexing_maps = [#[[FULL]], #[[ROW]], #[[ROW]], #[[ROW]], #[[ROW]], #[[FULL]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%arg0, %{{.+}}, %{{.+}}, %arg1, %arg2 : tensor<2x8x16xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xi32>, tensor<2x8xf32>)
+// CHECK-NOT: tensor.expand_shape
+// CHECK:     return %[[LOSS]], %[[D]]
 func.func @cross_entropy3(%l: tensor<2x8x16xf32>, %y: tensor<2x8xi32>, %dl: tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x8x16xf32>) {
   %0 = nn.softmax_cross_entropy %l, %y : (tensor<2x8x16xf32>, tensor<2x8xi32>) -> tensor<2x8xf32>
   %1 = nn.softmax_cross_entropy_grad %dl, %l, %y : (tensor<2x8xf32>, tensor<2x8x16xf32>, tensor<2x8xi32>) -> tensor<2x8x16xf32>

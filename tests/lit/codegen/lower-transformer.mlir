@@ -64,21 +64,33 @@ func.func @layer_norm(%x: tensor<2x4x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32
 
 // -----
 
-// layer_norm_grad: the statistics are recomputed; the two row sums (g and
-// g xhat) share one generic; dgamma and dbeta reduce the leading loops with
-// the feature loop innermost.
+// layer_norm_grad on [64, 4, 8] (256 rows): the statistics are recomputed
+// (the same generics as the forward's, which CSE merges in a training step);
+// the row sums of g and of g xhat are two single-result generics (so that
+// each vectorizes); then one pass over the
+// rows in 16 blocks of 16 (loops: block parallel, row reduction, feature
+// parallel) yields dx and the per-block partial sums of dgamma and dbeta,
+// which a small generic adds up.
 // CHECK-DAG: #[[FULL:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-DAG: #[[FEAT:.+]] = affine_map<(d0, d1, d2) -> (d2)>
+// CHECK-DAG: #[[PART:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[BLK:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[COL:.+]] = affine_map<(d0, d1) -> (d1)>
 // CHECK-LABEL: func.func @layer_norm_grad
 // CHECK:      %[[STATS:.+]]:2 = linalg.generic
-// CHECK:      %[[SUMS:.+]]:2 = linalg.generic {indexing_maps = [#[[FULL]], #[[FULL]], #[[ROW]], #[[ROW]], #[[FEAT]], #[[ROW]], #[[ROW]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg1, %[[STATS]]#0, %[[STATS]]#1, %arg2 :
-// CHECK:      %[[DX:.+]] = linalg.generic {indexing_maps = [#[[FULL]], #[[FULL]], #[[ROW]], #[[ROW]], #[[ROW]], #[[ROW]], #[[FEAT]], #[[FULL]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%arg0, %arg1, %[[STATS]]#0, %[[STATS]]#1, %[[SUMS]]#0, %[[SUMS]]#1, %arg2 :
-// CHECK:      %[[P:.+]]:2 = linalg.generic {indexing_maps = [#[[FULL]], #[[FULL]], #[[ROW]], #[[ROW]], #[[FEAT]], #[[FEAT]]], iterator_types = ["reduction", "reduction", "parallel"]} ins(%arg0, %arg1, %[[STATS]]#0, %[[STATS]]#1 : {{.+}}) outs({{.+}} : tensor<8xf32>, tensor<8xf32>)
+// CHECK:      %[[SG:.+]] = linalg.generic {indexing_maps = [#[[FULL]], #[[FEAT]], #[[ROW]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg2 :
+// CHECK:      %[[SGX:.+]] = linalg.generic {indexing_maps = [#[[FULL]], #[[FULL]], #[[ROW]], #[[ROW]], #[[FEAT]], #[[ROW]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg1, %[[STATS]]#0, %[[STATS]]#1, %arg2 :
+// CHECK:      %[[DYB:.+]] = tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2]] output_shape [16, 16, 8] : tensor<256x8xf32> into tensor<16x16x8xf32>
+// CHECK:      %[[XB:.+]] = tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2]] output_shape [16, 16, 8]
+// CHECK:      %[[F:.+]]:3 = linalg.generic {indexing_maps = [#[[FULL]], #[[FULL]], #[[ROW]], #[[ROW]], #[[ROW]], #[[ROW]], #[[FEAT]], #[[FULL]], #[[PART]], #[[PART]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[DYB]], %[[XB]], {{.+}}, %arg2 : tensor<16x16x8xf32>, tensor<16x16x8xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<8xf32>) outs({{.+}} : tensor<16x16x8xf32>, tensor<16x8xf32>, tensor<16x8xf32>)
+// CHECK:      %[[P:.+]]:2 = linalg.generic {indexing_maps = [#[[BLK]], #[[BLK]], #[[COL]], #[[COL]]], iterator_types = ["reduction", "parallel"]} ins(%[[F]]#1, %[[F]]#2 : tensor<16x8xf32>, tensor<16x8xf32>) outs({{.+}} : tensor<8xf32>, tensor<8xf32>)
+// CHECK:      %[[DXR:.+]] = tensor.collapse_shape %[[F]]#0 {{\[}}[0, 1], [2]] : tensor<16x16x8xf32> into tensor<256x8xf32>
+// CHECK:      %[[DX:.+]] = tensor.expand_shape %[[DXR]] {{\[}}[0, 1], [2]] output_shape [64, 4, 8]
 // CHECK:      return %[[DX]], %[[P]]#0, %[[P]]#1
-func.func @layer_norm_grad(%dy: tensor<2x4x8xf32>, %x: tensor<2x4x8xf32>, %g: tensor<8xf32>) -> (tensor<2x4x8xf32>, tensor<8xf32>, tensor<8xf32>) {
-  %0:3 = nn.layer_norm_grad %dy, %x, %g : (tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<8xf32>) -> (tensor<2x4x8xf32>, tensor<8xf32>, tensor<8xf32>)
-  return %0#0, %0#1, %0#2 : tensor<2x4x8xf32>, tensor<8xf32>, tensor<8xf32>
+func.func @layer_norm_grad(%dy: tensor<64x4x8xf32>, %x: tensor<64x4x8xf32>, %g: tensor<8xf32>) -> (tensor<64x4x8xf32>, tensor<8xf32>, tensor<8xf32>) {
+  %0:3 = nn.layer_norm_grad %dy, %x, %g : (tensor<64x4x8xf32>, tensor<64x4x8xf32>, tensor<8xf32>) -> (tensor<64x4x8xf32>, tensor<8xf32>, tensor<8xf32>)
+  return %0#0, %0#1, %0#2 : tensor<64x4x8xf32>, tensor<8xf32>, tensor<8xf32>
 }
 
 // -----
@@ -97,17 +109,18 @@ func.func @rms_norm(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> tensor<4x8xf32> {
 
 // -----
 
-// rms_norm_grad: rstd, sum(g xhat) per row, dx, then dgamma over the
-// leading loops.
+// rms_norm_grad on 64 rows: rstd, sum(g xhat) per row, then dx with the
+// partial dgamma of 4 blocks of 16 rows in one pass, then their sum.
 // CHECK-LABEL: func.func @rms_norm_grad
 // CHECK:      %[[RSTD:.+]] = linalg.generic {{.+}} iterator_types = ["parallel"]}
 // CHECK:      %[[GX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "reduction"]} ins(%arg0, %arg1, %[[RSTD]], %arg2 :
-// CHECK:      %[[DX:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]} ins(%arg0, %arg1, %[[RSTD]], %[[GX]], %arg2 :
-// CHECK:      %[[DG:.+]] = linalg.generic {{.+}} iterator_types = ["reduction", "parallel"]} ins(%arg0, %arg1, %[[RSTD]] :
+// CHECK:      %[[F:.+]]:2 = linalg.generic {{.+}} iterator_types = ["parallel", "reduction", "parallel"]} ins({{.+}} : tensor<4x16x8xf32>, tensor<4x16x8xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<8xf32>) outs({{.+}} : tensor<4x16x8xf32>, tensor<4x8xf32>)
+// CHECK:      %[[DG:.+]] = linalg.generic {{.+}} iterator_types = ["reduction", "parallel"]} ins(%[[F]]#1 : tensor<4x8xf32>)
+// CHECK:      %[[DX:.+]] = tensor.collapse_shape %[[F]]#0
 // CHECK:      return %[[DX]], %[[DG]]
-func.func @rms_norm_grad(%dy: tensor<4x8xf32>, %x: tensor<4x8xf32>, %g: tensor<8xf32>) -> (tensor<4x8xf32>, tensor<8xf32>) {
-  %0:2 = nn.rms_norm_grad %dy, %x, %g : (tensor<4x8xf32>, tensor<4x8xf32>, tensor<8xf32>) -> (tensor<4x8xf32>, tensor<8xf32>)
-  return %0#0, %0#1 : tensor<4x8xf32>, tensor<8xf32>
+func.func @rms_norm_grad(%dy: tensor<64x8xf32>, %x: tensor<64x8xf32>, %g: tensor<8xf32>) -> (tensor<64x8xf32>, tensor<8xf32>) {
+  %0:2 = nn.rms_norm_grad %dy, %x, %g : (tensor<64x8xf32>, tensor<64x8xf32>, tensor<8xf32>) -> (tensor<64x8xf32>, tensor<8xf32>)
+  return %0#0, %0#1 : tensor<64x8xf32>, tensor<8xf32>
 }
 
 // -----
