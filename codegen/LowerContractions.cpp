@@ -753,9 +753,20 @@ public:
       }
       // A zero fill of C right before the product becomes the accumulators'
       // initial value.
-      auto fill = dyn_cast_or_null<linalg::FillOp>(c.op->getPrevNode());
+      // (myelin-collapse-dims may have put reshapes of C in between.)
+      auto isReshape = [](Operation *op) {
+        return isa_and_nonnull<memref::CollapseShapeOp, memref::ExpandShapeOp>(
+            op);
+      };
+      Operation *prev = c.op->getPrevNode();
+      while (isReshape(prev))
+        prev = prev->getPrevNode();
+      Value filled = c.c;
+      while (isReshape(filled.getDefiningOp()))
+        filled = filled.getDefiningOp()->getOperand(0);
+      auto fill = dyn_cast_or_null<linalg::FillOp>(prev);
       if (fill && fill.hasPureBufferSemantics() &&
-          fill.getOutputs()[0] == c.c &&
+          fill.getOutputs()[0] == filled &&
           matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
         c.zeroFill = fill;
       KernelBuilder(b, loc, c, rows, kBlock).build();

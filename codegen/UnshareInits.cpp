@@ -64,15 +64,23 @@ public:
       bool keepFirst =
           inits.size() ==
           static_cast<size_t>(std::distance(value.use_begin(), value.use_end()));
+      // Each destination takes its writer's location, so the fill is part of
+      // the writer's kernel (myelin-outline-kernels) and can fold into it.
+      if (keepFirst)
+        op->setLoc(inits.front()->getOwner()->getLoc());
       for (OpOperand *use : llvm::drop_begin(inits, keepFirst ? 1 : 0)) {
         builder.setInsertionPoint(use->getOwner());
+        Location loc = use->getOwner()->getLoc();
         IRMapping mapping;
         if (auto fill = dyn_cast<linalg::FillOp>(op)) {
           Operation *empty = fill.getOutputs()[0].getDefiningOp();
-          mapping.map(empty->getResult(0),
-                      builder.clone(*empty)->getResult(0));
+          Operation *newEmpty = builder.clone(*empty);
+          newEmpty->setLoc(loc);
+          mapping.map(empty->getResult(0), newEmpty->getResult(0));
         }
-        use->set(builder.clone(*op, mapping)->getResult(0));
+        Operation *clone = builder.clone(*op, mapping);
+        clone->setLoc(loc);
+        use->set(clone->getResult(0));
       }
     }
   }
