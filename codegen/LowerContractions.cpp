@@ -14,8 +14,9 @@
 //         for p in 0 .. P {                      // A tile stays in L1
 //           prefetch the next tile of C
 //           acc[R][2] = C[m0 + tR.., n0 + 32p..] // 2R vector<16xf32>;
-//                               // zero in the first k block when a
-//                               // zero fill of C came right before
+//                               // in the first k block: zero after a
+//                               // zero fill of C, the row vector after
+//                               // a bias broadcast into C (both dropped)
 //           for k in 0 .. min(KC, K - kb)
 //             b[j] = Bp[p][k][16j]               // 2 vector loads
 //             acc[i][j] = fma(splat(Ap[..k][i] or A[m, kb + k]), b[j], ..)
@@ -70,6 +71,11 @@ struct Contraction {
   /// C was just filled with zeros (the fill is dropped): the first k block
   /// starts its accumulators at zero instead of loading C.
   linalg::FillOp zeroFill;
+  /// C was just set to a row vector broadcast over its rows (a linear
+  /// layer's bias; the broadcast op is dropped): the first k block starts
+  /// from that vector, indexed by the column.
+  Value rowInit;
+  Operation *rowInitOp = nullptr;
 };
 
 bool hasIdentityLayout(Value v) {
@@ -647,7 +653,7 @@ private:
       return loaded;
     };
     SmallVector<Value> accs;
-    if (c.zeroFill) {
+    if (c.zeroFill || c.rowInit) {
       // C is zero before the first k block: no fill pass, no load.
       Value first = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
                                             kb, index(0));
@@ -655,9 +661,20 @@ private:
       auto init = b.create<scf::IfOp>(
           loc, first,
           [&](OpBuilder &nb, Location l) {
-            Value zero = nb.create<arith::ConstantOp>(
-                l, vecType, DenseElementsAttr::get(vecType, 0.0f));
-            nb.create<scf::YieldOp>(l, SmallVector<Value>(count, zero));
+            if (c.zeroFill) {
+              Value zero = nb.create<arith::ConstantOp>(
+                  l, vecType, DenseElementsAttr::get(vecType, 0.0f));
+              nb.create<scf::YieldOp>(l, SmallVector<Value>(count, zero));
+              return;
+            }
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+            SmallVector<Value> row, init;
+            for (unsigned j = 0; j < numVecs; ++j)
+              row.push_back(loadVec(c.rowInit, colIdx[j], widths[j]));
+            for (int64_t i = 0; i < tileRows; ++i)
+              init.append(row);
+            nb.create<scf::YieldOp>(l, init);
           },
           [&](OpBuilder &nb, Location l) {
             OpBuilder::InsertionGuard guard(b);
@@ -720,6 +737,44 @@ private:
   VectorType vecType;
 };
 
+/// If `op` sets all of C (whose buffer is `filled` before reshapes) to a
+/// vector broadcast over C's rows, `C[.., m, n] = v[n]`, returns v (1-D,
+/// contiguous, one element per column); else null. Only for contractions
+/// without batch dimensions, so C is [M, N] and `op` writes it as such.
+Value rowBroadcastInto(Operation *op, const Contraction &c, Value filled) {
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
+  if (!generic || !c.batch.empty() || !generic.hasPureBufferSemantics() ||
+      generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
+      generic.getNumReductionLoops() != 0)
+    return nullptr;
+  Value out = generic.getDpsInits()[0];
+  Value outRoot = out;
+  while (isa_and_nonnull<memref::CollapseShapeOp, memref::ExpandShapeOp>(
+      outRoot.getDefiningOp()))
+    outRoot = outRoot.getDefiningOp()->getOperand(0);
+  if (outRoot != filled || out.getType() != c.c.getType())
+    return nullptr;
+  // The body only forwards the input.
+  Block &body = generic.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (body.getOperations().size() != 1 ||
+      yield.getOperand(0) != body.getArgument(0))
+    return nullptr;
+  Value in = generic.getDpsInputs()[0];
+  auto inType = dyn_cast<MemRefType>(in.getType());
+  AffineMap inMap = generic.getIndexingMapsArray()[0];
+  AffineMap outMap = generic.getIndexingMapsArray()[1];
+  if (!inType || inType.getRank() != 1 || !inType.getLayout().isIdentity() ||
+      !outMap.isIdentity() || outMap.getNumDims() != 2 ||
+      inMap.getNumResults() != 1 || !inMap.getResult(0).isFunctionOfDim(1) ||
+      inMap.getDimPosition(0) != 1)
+    return nullptr;
+  // C's own map must put the contraction's n in C's last dimension too.
+  if (c.cMap.getNumResults() != 2 || c.cMap.getDimPosition(1) != c.n)
+    return nullptr;
+  return in;
+}
+
 class LowerContractionsPass
     : public myelin::impl::LowerContractionsPassBase<LowerContractionsPass> {
 public:
@@ -769,10 +824,14 @@ public:
           fill.getOutputs()[0] == filled &&
           matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
         c.zeroFill = fill;
+      else if (Value row = rowBroadcastInto(prev, c, filled))
+        c.rowInit = row, c.rowInitOp = prev;
       KernelBuilder(b, loc, c, rows, kBlock).build();
       c.op->erase();
       if (c.zeroFill)
         c.zeroFill->erase();
+      if (c.rowInitOp)
+        c.rowInitOp->erase();
     }
   }
 };

@@ -29,6 +29,7 @@
 // CHECK-NEXT: blocked mismatches: 0
 // CHECK-NEXT: blocked_lhs mismatches: 0
 // CHECK-NEXT: zero_filled mismatches: 0
+// CHECK-NEXT: bias_init mismatches: 0
 
 // rowmajor_long_k: row-major A with K >= 1024: A packed by in-register transposes; K blocks of 256 and a 6-deep one (k remainder of the 16-wide transposes), 4 remainder rows, an 8-column tail.
 func.func @rowmajor_long_k(%a: memref<20x1030xf32>, %b: memref<1030x40xf32>, %c: memref<20x40xf32>) {
@@ -221,6 +222,53 @@ func.func @zero_filled_ref(%a: memref<20x1030xf32>, %b: memref<1030x40xf32>, %c:
   return
 }
 
+// bias_init: C set to a bias row broadcast over its rows right before the
+// product (a linear layer's forward): the broadcast is dropped and the
+// first k block starts from the bias (an 8-column masked tail included).
+func.func @bias_init(%a: memref<20x1030xf32>, %b: memref<1030x40xf32>, %bias: memref<40xf32>, %c: memref<20x40xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<40xf32>) outs(%c : memref<20x40xf32>) {
+  ^bb0(%x: f32, %z: f32):
+    linalg.yield %x : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<20x1030xf32>, memref<1030x40xf32>) outs(%c : memref<20x40xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @bias_init_ref(%a: memref<20x1030xf32>, %b: memref<1030x40xf32>, %bias: memref<40xf32>, %c: memref<20x40xf32>, %one: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<40xf32>) outs(%c : memref<20x40xf32>) {
+  ^bb0(%x: f32, %z: f32):
+    linalg.yield %x : f32
+  }
+  call @rowmajor_long_k_ref(%a, %b, %c, %one) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<20x40xf32>, memref<f32>) -> ()
+  return
+}
+
+// fill1_40: entry j = (j mod 7 - 3) / 4.
+func.func @fill1_40(%m: memref<40xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} outs(%m : memref<40xf32>) {
+  ^bb0(%o: f32):
+    %i = linalg.index 0 : index
+    %c7 = arith.constant 7 : index
+    %r = arith.remui %i, %c7 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c3 = arith.constant 3.0 : f32
+    %q = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c3 : f32
+    %v = arith.mulf %d, %q : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
 func.func @main() {
   %one = memref.alloc() : memref<f32>
   %c1f = arith.constant 1.0 : f32
@@ -353,6 +401,17 @@ func.func @main() {
   %n7 = call @mismatches_20x40(%c7, %r7) : (memref<20x40xf32>, memref<20x40xf32>) -> index
   vector.print str "zero_filled mismatches: "
   vector.print %n7 : index
+  %bias8 = memref.alloc() : memref<40xf32>
+  call @fill1_40(%bias8) : (memref<40xf32>) -> ()
+  %c8 = memref.alloc() : memref<20x40xf32>
+  %r8 = memref.alloc() : memref<20x40xf32>
+  call @fill2_20x40(%c8, %c0_s) : (memref<20x40xf32>, index) -> ()
+  call @fill2_20x40(%r8, %r0_s) : (memref<20x40xf32>, index) -> ()
+  call @bias_init(%a0, %b0, %bias8, %c8) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<40xf32>, memref<20x40xf32>) -> ()
+  call @bias_init_ref(%a0, %b0, %bias8, %r8, %one) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<40xf32>, memref<20x40xf32>, memref<f32>) -> ()
+  %n8 = call @mismatches_20x40(%c8, %r8) : (memref<20x40xf32>, memref<20x40xf32>) -> index
+  vector.print str "bias_init mismatches: "
+  vector.print %n8 : index
   return
 }
 
