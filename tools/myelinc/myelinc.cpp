@@ -168,15 +168,21 @@ std::string findRuntime(const char *argv0, std::string &include) {
   return MYELIN_BUILD_LIB_DIR "/libmyelin_runtime.a";
 }
 
-void printModule(ModuleOp module, llvm::StringRef path) {
+/// The text output file `path` ("" or "-": stdout); exits on error.
+std::unique_ptr<llvm::ToolOutputFile> openOutput(llvm::StringRef path) {
   std::error_code ec;
-  llvm::ToolOutputFile out(path.empty() ? "-" : path, ec,
-                           llvm::sys::fs::OF_Text);
+  auto out = std::make_unique<llvm::ToolOutputFile>(
+      path.empty() ? "-" : path, ec, llvm::sys::fs::OF_Text);
   if (ec)
     fail("cannot open '" + path + "': " + ec.message());
-  module.print(out.os());
-  out.os() << "\n";
-  out.keep();
+  return out;
+}
+
+void printModule(ModuleOp module, llvm::StringRef path) {
+  auto out = openOutput(path);
+  module.print(out->os());
+  out->os() << "\n";
+  out->keep();
 }
 
 /// `N bytes` as KiB/MiB with one decimal.
@@ -192,11 +198,8 @@ std::string formatBytes(int64_t bytes) {
 /// (static globals), then per entry function its planned buffers, their
 /// total size and the slot bytes it uses.
 void printMemoryPlan(ModuleOp module, llvm::StringRef path) {
-  std::error_code ec;
-  llvm::ToolOutputFile out(path.empty() ? "-" : path, ec,
-                           llvm::sys::fs::OF_Text);
-  if (ec)
-    fail("cannot open '" + path + "': " + ec.message());
+  auto outFile = openOutput(path);
+  llvm::ToolOutputFile &out = *outFile;
   auto plan = module->getAttrOfType<DictionaryAttr>("myelin.memory_plan");
   int64_t slots = 0, slotBytes = 0;
   for (auto global : module.getOps<memref::GlobalOp>())
@@ -433,11 +436,8 @@ int main(int argc, char **argv) {
     auto text = myelin::emitModelDescriptor(*module, sourcePath);
     if (!text)
       fail(llvm::toString(text.takeError()));
-    std::error_code ec;
-    llvm::ToolOutputFile out(clOutput.empty() ? "-" : clOutput.getValue(), ec,
-                             llvm::sys::fs::OF_Text);
-    if (ec)
-      fail("cannot open '" + clOutput + "': " + ec.message());
+    auto outFile = openOutput(clOutput);
+    llvm::ToolOutputFile &out = *outFile;
     out.os() << *text;
     out.keep();
     return 0;
@@ -460,11 +460,8 @@ int main(int argc, char **argv) {
   }
   switch (clEmit) {
   case Emit::LLVMIR: {
-    std::error_code ec;
-    llvm::ToolOutputFile out(clOutput.empty() ? "-" : clOutput.getValue(), ec,
-                             llvm::sys::fs::OF_Text);
-    if (ec)
-      fail("cannot open '" + clOutput + "': " + ec.message());
+    auto outFile = openOutput(clOutput);
+    llvm::ToolOutputFile &out = *outFile;
     (*llvmModule)->print(out.os(), nullptr);
     out.keep();
     return 0;
