@@ -74,8 +74,7 @@ struct Contraction {
   /// C was just set to a row vector broadcast over its rows (a linear
   /// layer's bias; the broadcast op is dropped): the first k block starts
   /// from that vector, indexed by the column.
-  Value rowInit;
-  Operation *rowInitOp = nullptr;
+  linalg::GenericOp rowInit;
 };
 
 bool hasIdentityLayout(Value v) {
@@ -671,7 +670,8 @@ private:
             b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
             SmallVector<Value> row, init;
             for (unsigned j = 0; j < numVecs; ++j)
-              row.push_back(loadVec(c.rowInit, colIdx[j], widths[j]));
+              row.push_back(
+                  loadVec(c.rowInit->getOperand(0), colIdx[j], widths[j]));
             for (int64_t i = 0; i < tileRows; ++i)
               init.append(row);
             nb.create<scf::YieldOp>(l, init);
@@ -737,42 +737,44 @@ private:
   VectorType vecType;
 };
 
-/// If `op` sets all of C (whose buffer is `filled` before reshapes) to a
-/// vector broadcast over C's rows, `C[.., m, n] = v[n]`, returns v (1-D,
-/// contiguous, one element per column); else null. Only for contractions
-/// without batch dimensions, so C is [M, N] and `op` writes it as such.
-Value rowBroadcastInto(Operation *op, const Contraction &c, Value filled) {
+bool isReshape(Operation *op) {
+  return isa_and_nonnull<memref::CollapseShapeOp, memref::ExpandShapeOp>(op);
+}
+
+/// The buffer `value` reshapes (myelin-collapse-dims puts reshapes of C
+/// between an initialization and the product), or `value` itself.
+Value beforeReshapes(Value value) {
+  while (isReshape(value.getDefiningOp()))
+    value = value.getDefiningOp()->getOperand(0);
+  return value;
+}
+
+/// True if `op` sets all of C (whose buffer is `filled` before reshapes) to
+/// its input v broadcast over C's rows, `C[.., m, n] = v[n]` (v 1-D,
+/// contiguous, one element per column). Only for contractions without batch
+/// dimensions, so C is [M, N] and `op` writes it as such.
+bool isRowBroadcastInto(Operation *op, const Contraction &c, Value filled) {
   auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
   if (!generic || !c.batch.empty() || !generic.hasPureBufferSemantics() ||
       generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
       generic.getNumReductionLoops() != 0)
-    return nullptr;
+    return false;
   Value out = generic.getDpsInits()[0];
-  Value outRoot = out;
-  while (isa_and_nonnull<memref::CollapseShapeOp, memref::ExpandShapeOp>(
-      outRoot.getDefiningOp()))
-    outRoot = outRoot.getDefiningOp()->getOperand(0);
-  if (outRoot != filled || out.getType() != c.c.getType())
-    return nullptr;
+  if (beforeReshapes(out) != filled || out.getType() != c.c.getType())
+    return false;
   // The body only forwards the input.
   Block &body = generic.getRegion().front();
-  auto yield = cast<linalg::YieldOp>(body.getTerminator());
   if (body.getOperations().size() != 1 ||
-      yield.getOperand(0) != body.getArgument(0))
-    return nullptr;
-  Value in = generic.getDpsInputs()[0];
-  auto inType = dyn_cast<MemRefType>(in.getType());
-  AffineMap inMap = generic.getIndexingMapsArray()[0];
-  AffineMap outMap = generic.getIndexingMapsArray()[1];
-  if (!inType || inType.getRank() != 1 || !inType.getLayout().isIdentity() ||
-      !outMap.isIdentity() || outMap.getNumDims() != 2 ||
-      inMap.getNumResults() != 1 || !inMap.getResult(0).isFunctionOfDim(1) ||
-      inMap.getDimPosition(0) != 1)
-    return nullptr;
-  // C's own map must put the contraction's n in C's last dimension too.
-  if (c.cMap.getNumResults() != 2 || c.cMap.getDimPosition(1) != c.n)
-    return nullptr;
-  return in;
+      body.getTerminator()->getOperand(0) != body.getArgument(0))
+    return false;
+  auto inType = dyn_cast<MemRefType>(generic.getDpsInputs()[0].getType());
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  MLIRContext *ctx = op->getContext();
+  // v[n] into C[m, n], and C's own map puts the contraction's n last too.
+  return inType && inType.getRank() == 1 && inType.getLayout().isIdentity() &&
+         maps[1].isIdentity() && maps[1].getNumDims() == 2 &&
+         maps[0] == AffineMap::get(2, 0, getAffineDimExpr(1, ctx)) &&
+         c.cMap.getNumResults() == 2 && c.cMap.getDimPosition(1) == c.n;
 }
 
 class LowerContractionsPass
@@ -806,32 +808,25 @@ public:
         c.op->erase();
         continue;
       }
-      // A zero fill of C right before the product becomes the accumulators'
-      // initial value.
-      // (myelin-collapse-dims may have put reshapes of C in between.)
-      auto isReshape = [](Operation *op) {
-        return isa_and_nonnull<memref::CollapseShapeOp, memref::ExpandShapeOp>(
-            op);
-      };
+      // A zero fill or a bias broadcast of C right before the product
+      // becomes the accumulators' initial value.
       Operation *prev = c.op->getPrevNode();
       while (isReshape(prev))
         prev = prev->getPrevNode();
-      Value filled = c.c;
-      while (isReshape(filled.getDefiningOp()))
-        filled = filled.getDefiningOp()->getOperand(0);
+      Value filled = beforeReshapes(c.c);
       auto fill = dyn_cast_or_null<linalg::FillOp>(prev);
       if (fill && fill.hasPureBufferSemantics() &&
           fill.getOutputs()[0] == filled &&
           matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
         c.zeroFill = fill;
-      else if (Value row = rowBroadcastInto(prev, c, filled))
-        c.rowInit = row, c.rowInitOp = prev;
+      else if (isRowBroadcastInto(prev, c, filled))
+        c.rowInit = cast<linalg::GenericOp>(prev);
       KernelBuilder(b, loc, c, rows, kBlock).build();
       c.op->erase();
       if (c.zeroFill)
         c.zeroFill->erase();
-      if (c.rowInitOp)
-        c.rowInitOp->erase();
+      if (c.rowInit)
+        c.rowInit->erase();
     }
   }
 };

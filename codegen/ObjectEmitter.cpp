@@ -156,24 +156,28 @@ myelin::translateAndOptimize(ModuleOp module, llvm::LLVMContext &llvmContext,
 Expected<std::vector<std::string>>
 myelin::compileToObjects(llvm::Module &module, unsigned jobs,
                          llvm::StringRef pathPrefix) {
-  // Partitions in bitcode: each thread needs its own LLVMContext.
-  std::vector<llvm::SmallString<0>> parts;
   if (jobs <= 1) {
-    parts.emplace_back();
-    llvm::raw_svector_ostream os(parts.back());
-    llvm::WriteBitcodeToFile(module, os);
-  } else {
-    // Kernels are noinline functions, so little is lost across partitions;
-    // round robin balances them.
-    llvm::SplitModule(
-        module, jobs,
-        [&](std::unique_ptr<llvm::Module> part) {
-          parts.emplace_back();
-          llvm::raw_svector_ostream os(parts.back());
-          llvm::WriteBitcodeToFile(*part, os);
-        },
-        /*PreserveLocals=*/false, /*RoundRobin=*/true);
+    auto tm = createHostTargetMachine();
+    if (!tm)
+      return tm.takeError();
+    optimize(module, **tm);
+    std::string path = (pathPrefix + ".0.o").str();
+    if (Error err = emitCode(module, **tm, path, /*assembly=*/false))
+      return std::move(err);
+    return std::vector<std::string>{path};
   }
+  // Partitions in bitcode: each thread needs its own LLVMContext. Kernels
+  // are noinline functions, so little is lost across partitions; round
+  // robin balances them.
+  std::vector<llvm::SmallString<0>> parts;
+  llvm::SplitModule(
+      module, jobs,
+      [&](std::unique_ptr<llvm::Module> part) {
+        parts.emplace_back();
+        llvm::raw_svector_ostream os(parts.back());
+        llvm::WriteBitcodeToFile(*part, os);
+      },
+      /*PreserveLocals=*/false, /*RoundRobin=*/true);
   std::vector<std::string> paths(parts.size());
   std::vector<std::string> errors(parts.size());
   auto compile = [&](size_t i) {

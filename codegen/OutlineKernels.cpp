@@ -84,7 +84,12 @@ public:
   void runOnOperation() override;
 
 private:
-  void outline(func::FuncOp entry, ArrayRef<Operation *> group);
+  /// A run of kernel ops of one layer and role.
+  struct Group {
+    std::pair<std::string, std::string> key; // layer, tag
+    SmallVector<Operation *> ops;
+  };
+  void outline(func::FuncOp entry, const Group &group);
   func::FuncOp uniqueKernel(func::FuncOp kernel, StringRef base);
 
   /// Kernels by name, with their printed bodies for deduplication.
@@ -104,61 +109,52 @@ void OutlineKernelsPass::runOnOperation() {
   for (func::FuncOp entry : entries) {
     // Groups of consecutive kernel ops with one key; transparent ops may be
     // interleaved, anything else ends a group.
-    SmallVector<SmallVector<Operation *>> groups;
-    std::pair<std::string, std::string> key;
+    SmallVector<Group> groups;
     bool open = false;
     for (Operation &op : entry.getBody().front()) {
       if (isKernelOp(&op)) {
-        auto opKey = keyOf(&op);
-        if (!open || opKey != key) {
-          groups.emplace_back();
-          key = opKey;
-          open = true;
-        }
-        groups.back().push_back(&op);
+        auto key = keyOf(&op);
+        if (!open || key != groups.back().key)
+          groups.push_back({std::move(key), {}});
+        groups.back().ops.push_back(&op);
+        open = true;
       } else if (!isTransparent(&op)) {
         open = false;
       }
     }
-    for (ArrayRef<Operation *> group : groups)
+    for (const Group &group : groups)
       outline(entry, group);
   }
 }
 
-void OutlineKernelsPass::outline(func::FuncOp entry,
-                                 ArrayRef<Operation *> group) {
+void OutlineKernelsPass::outline(func::FuncOp entry, const Group &group) {
   MLIRContext *ctx = &getContext();
-  Operation *first = group.front(), *last = group.back();
+  Operation *first = group.ops.front(), *last = group.ops.back();
   Location loc = first->getLoc();
 
   // What the kernel uses from outside: buffers (through their views),
   // constants and other scalars.
   llvm::SetVector<Value> used;
-  for (Operation *op : group) {
+  for (Operation *op : group.ops) {
     used.insert(op->operand_begin(), op->operand_end());
     visitUsedValuesDefinedAbove(op->getRegions(),
                                 [&](OpOperand *use) { used.insert(use->get()); });
   }
   llvm::SetVector<Value> args;
-  SmallVector<Operation *> rebuilt; // constants and views, in order
-  llvm::SetVector<Operation *> rebuiltSet;
+  llvm::SetVector<Operation *> rebuilt; // constants and views, in order
   std::function<void(Value)> collect = [&](Value value) {
     Operation *def = value.getDefiningOp();
-    if (def && rebuiltSet.contains(def))
+    if (def && rebuilt.contains(def))
       return;
-    if (def && def->getNumOperands() == 0 && matchPattern(value, m_Constant())) {
-      rebuiltSet.insert(def);
-      rebuilt.push_back(def);
-      return;
-    }
-    if (def && isRebuildableView(def)) {
-      for (Value operand : def->getOperands())
-        collect(operand);
-      rebuiltSet.insert(def);
-      rebuilt.push_back(def);
+    bool constant =
+        def && def->getNumOperands() == 0 && matchPattern(value, m_Constant());
+    if (!constant && !(def && isRebuildableView(def))) {
+      args.insert(value);
       return;
     }
-    args.insert(value);
+    for (Value operand : def->getOperands())
+      collect(operand);
+    rebuilt.insert(def);
   };
   for (Value value : used)
     collect(value);
@@ -167,8 +163,7 @@ void OutlineKernelsPass::outline(func::FuncOp entry,
   });
 
   // The kernel function.
-  auto [layer, tag] = keyOf(first);
-  std::string base = myelin::kernelSymbol(layer, tag);
+  std::string base = myelin::kernelSymbol(group.key.first, group.key.second);
   auto type = FunctionType::get(ctx, ValueRange(args.getArrayRef()).getTypes(), {});
   auto kernel = func::FuncOp::create(loc, base, type);
   kernel.setPrivate();
@@ -188,7 +183,7 @@ void OutlineKernelsPass::outline(func::FuncOp entry,
   OpBuilder builder = OpBuilder::atBlockEnd(body);
   for (Operation *op : rebuilt)
     builder.clone(*op, mapping);
-  for (Operation *op : group)
+  for (Operation *op : group.ops)
     builder.clone(*op, mapping);
   builder.create<func::ReturnOp>(loc);
 
@@ -210,7 +205,7 @@ void OutlineKernelsPass::outline(func::FuncOp entry,
   auto call = callBuilder.create<func::CallOp>(loc, callee, args.getArrayRef());
   for (Operation *op : llvm::reverse(deallocs))
     op->moveAfter(call);
-  for (Operation *op : group)
+  for (Operation *op : group.ops)
     op->erase();
 }
 
