@@ -173,6 +173,28 @@ def CollapseDimsPass : Pass<"myelin-collapse-dims", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def SplitReductionsPass : Pass<"myelin-split-reductions", "::mlir::func::FuncOp"> {
+  let summary = "Split outer reductions into parallel partial sums";
+  let description = [{
+    A bufferized linalg.generic whose outermost loop is a reduction (a bias
+    gradient `db[n] += dY[r, n]`, a gradient's squared norm) has no outer
+    parallel loop for myelin-parallelize-loops, so it runs on one thread.
+    When its single init is accumulated with a reassociable `arith.addf`
+    (fastmath `reassoc`) and the outer loop's size S has a divisor C in
+    [2, 16], the loop is split: `partial[c, ...]` sums chunk c's S/C rows
+    (the inputs are expanded to [C, S/C, ...]; parallel over c), then a
+    small generic adds the C partial sums into the init. Ops below
+    `min-work` iterations are left alone.
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", "65536",
+           "Split only reductions of at least this many iterations">,
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def UnshareInitsPass : Pass<"myelin-unshare-inits", "::mlir::func::FuncOp"> {
   let summary = "Give every writer its own destination tensor";
   let description = [{

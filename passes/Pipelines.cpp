@@ -113,6 +113,9 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   pm.addNestedPass<func::FuncOp>(createCollapseDimsPass());
   pm.addNestedPass<func::FuncOp>(createLowerContractionsPass());
   if (parallel) {
+    // Bias gradients and gradient norms: partial sums over chunks of the
+    // outer reduction, so that they too run on all threads.
+    pm.addNestedPass<func::FuncOp>(createSplitReductionsPass());
     // One OpenMP worksharing loop per big kernel, over its outermost
     // parallel dimension (codegen/ParallelizeLoops.cpp).
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());

@@ -28,6 +28,7 @@ config.substitutions.append(("%python", sys.executable))
 llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
 config.substitutions.append(("%mlir_runner_utils", os.path.join(llvm_lib_dir, "libmlir_runner_utils.so")))
 config.substitutions.append(("%mlir_c_runner_utils", os.path.join(llvm_lib_dir, "libmlir_c_runner_utils.so")))
+config.substitutions.append(("%libomp", os.path.join(llvm_lib_dir, "libomp.so")))
 
 tool_dirs = [config.myelin_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["myelinc", "myelin-opt", "myelin"], tool_dirs)
