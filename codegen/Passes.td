@@ -173,6 +173,25 @@ def CollapseDimsPass : Pass<"myelin-collapse-dims", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def PromoteAccumulatorsPass : Pass<"myelin-promote-accumulators", "::mlir::func::FuncOp"> {
+  let summary = "Keep loop-invariant accumulators in registers (iter_args)";
+  let description = [{
+    In an scf.for whose body loads an element of a buffer at loop-invariant
+    indices and later stores back to the same element, the load moves
+    before the loop, the value is carried as an iter_arg and the store moves
+    after the loop -- when nothing else in the loop may access that buffer:
+    every buffer the loop touches is a view of an allocation, a global or
+    an `llvm.noalias` function argument (as in the outlined kernels), and
+    the loop has no other memory effects. Lowered row reductions (softmax's
+    max and sum, norms' statistics) then reach LLVM as register reductions
+    it can vectorize, even inside OpenMP regions, where LLVM no longer
+    knows that the buffers do not alias. Inner loops go first, so an
+    accumulator can move out of a whole nest.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def SplitReductionsPass : Pass<"myelin-split-reductions", "::mlir::func::FuncOp"> {
   let summary = "Split outer reductions into parallel partial sums";
   let description = [{

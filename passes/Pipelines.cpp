@@ -120,9 +120,11 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
     // parallel dimension (codegen/ParallelizeLoops.cpp).
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
     pm.addNestedPass<func::FuncOp>(createParallelizeLoopsPass());
+    pm.addNestedPass<func::FuncOp>(createPromoteAccumulatorsPass());
     pm.addPass(createConvertSCFToOpenMPPass());
   } else {
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+    pm.addNestedPass<func::FuncOp>(createPromoteAccumulatorsPass());
   }
   pm.addPass(createApproximateMathPass());
   pm.addPass(createCanonicalizerPass());

@@ -223,7 +223,9 @@ SmallVector<Value> buildFullAndFeatureSums(OpBuilder &b, Location loc,
 // nn.softmax / nn.softmax_grad
 //===----------------------------------------------------------------------===//
 
-// Row max, row sum of exp(x - max), then exp(x - max) / sum.
+// Row max, row sum of exp(x - max), then exp(x - max) * (1 / sum). The
+// reciprocal is one division per row: it only depends on the row, so LLVM
+// hoists it out of the inner loop.
 struct SoftmaxLowering : OpRewritePattern<nn::SoftmaxOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::SoftmaxOp op,
@@ -244,7 +246,8 @@ struct SoftmaxLowering : OpRewritePattern<nn::SoftmaxOp> {
     Value y = buildLastDimGeneric(
         rewriter, loc, type, {x}, {max, sum}, {}, Kind::Full, {0.0f},
         withArith([](FastArith m, ValueRange a) {
-          return SmallVector<Value>{m.div(m.exp(m.sub(a[0], a[1])), a[2])};
+          Value recip = m.div(m.c(1.0f), a[2]);
+          return SmallVector<Value>{m.mul(m.exp(m.sub(a[0], a[1])), recip)};
         }))[0];
     rewriter.replaceOp(op, y);
     return success();

@@ -18,8 +18,10 @@
 // CHECK:        math.exp
 // CHECK:        arith.addf
 // CHECK:      linalg.generic {indexing_maps = [#[[FULL]], #[[ROW]], #[[ROW]], #[[FULL]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg0, %[[MAX]], %[[SUM]] :
-// CHECK:        math.exp
-// CHECK:        arith.divf
+// CHECK:        %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK:        %[[RECIP:.+]] = arith.divf %[[ONE]], %{{.+}} fastmath
+// CHECK:        %[[E:.+]] = math.exp
+// CHECK:        arith.mulf %[[E]], %[[RECIP]]
 func.func @softmax(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32> {
   %0 = nn.softmax %x : tensor<2x3x4x4xf32>
   return %0 : tensor<2x3x4x4xf32>

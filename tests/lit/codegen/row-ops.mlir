@@ -17,8 +17,9 @@
 // CHECK:      %[[SUM:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[M]], %[[MAX]] :
 // CHECK:        math.exp
 // CHECK:      %[[P:.+]] = linalg.generic {{.+}} iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[M]], %[[MAX]], %[[SUM]] :
-// CHECK:        math.exp
-// CHECK:        arith.divf
+// CHECK:        %[[RECIP:.+]] = arith.divf %{{.+}}, %{{.+}} fastmath
+// CHECK:        %[[E:.+]] = math.exp
+// CHECK:        arith.mulf %[[E]], %[[RECIP]]
 // CHECK-NOT:  linalg.generic
 // CHECK:      return %[[P]]
 func.func @attention_probs(%s: tensor<2x2x4x4xf32>) -> tensor<2x2x4x4xf32> {

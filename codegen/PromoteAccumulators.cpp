@@ -1,0 +1,204 @@
+//===- PromoteAccumulators.cpp - Reductions in registers --------*- C++ -*-===//
+//
+// Implements myelin-promote-accumulators (see Passes.td). Lowered to loops,
+// a row reduction such as softmax's row max reads and writes its
+// accumulator in memory on every iteration:
+//   scf.for %j {
+//     %x = memref.load %in[%i, %j]
+//     %m = memref.load %max[%i]
+//     memref.store (maxnum %m, %x), %max[%i]
+//   }
+// Once the loop is an OpenMP region body, LLVM no longer sees that %max
+// and %in do not alias, so it neither keeps %max[%i] in a register nor
+// vectorizes the loop. This pass does it in MLIR, where the kernels'
+// buffers are still distinct `llvm.noalias` arguments or allocations: the
+// accumulator is loaded once before the loop, carried as an iter_arg and
+// stored once after it. LLVM then sees a plain reduction, which it
+// vectorizes when the combiner allows reassociation.
+//===----------------------------------------------------------------------===//
+
+#include "codegen/Passes.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+namespace myelin {
+#define GEN_PASS_DEF_PROMOTEACCUMULATORSPASS
+#include "codegen/Passes.h.inc"
+} // namespace myelin
+
+using namespace mlir;
+
+namespace {
+
+/// The buffer `v` is a view of, through view-like ops.
+Value rootOf(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      break;
+    v = view.getViewSource();
+  }
+  return v;
+}
+
+/// True if `root` is a buffer no other root can alias: a fresh allocation,
+/// a global, or a function argument marked `llvm.noalias`.
+bool isIdentifiedRoot(Value root) {
+  if (auto arg = dyn_cast<BlockArgument>(root)) {
+    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    return func && arg.getOwner()->isEntryBlock() &&
+           func.getArgAttr(arg.getArgNumber(),
+                           LLVM::LLVMDialect::getNoAliasAttrName());
+  }
+  return isa_and_nonnull<memref::AllocOp, memref::AllocaOp,
+                         memref::GetGlobalOp>(root.getDefiningOp());
+}
+
+/// True if `a` and `b` (identified roots) are different buffers.
+bool distinctRoots(Value a, Value b) {
+  if (a == b)
+    return false;
+  auto ga = a.getDefiningOp<memref::GetGlobalOp>();
+  auto gb = b.getDefiningOp<memref::GetGlobalOp>();
+  return !(ga && gb && ga.getName() == gb.getName());
+}
+
+/// The buffer operand of a memory access this pass understands, or null.
+Value accessedBuffer(Operation *op) {
+  if (auto load = dyn_cast<memref::LoadOp>(op))
+    return load.getMemRef();
+  if (auto store = dyn_cast<memref::StoreOp>(op))
+    return store.getMemRef();
+  if (auto load = dyn_cast<vector::LoadOp>(op))
+    return load.getBase();
+  if (auto store = dyn_cast<vector::StoreOp>(op))
+    return store.getBase();
+  if (auto load = dyn_cast<vector::MaskedLoadOp>(op))
+    return load.getBase();
+  if (auto store = dyn_cast<vector::MaskedStoreOp>(op))
+    return store.getBase();
+  if (auto read = dyn_cast<vector::TransferReadOp>(op))
+    return read.getSource();
+  if (auto write = dyn_cast<vector::TransferWriteOp>(op))
+    return write.getSource();
+  return nullptr;
+}
+
+struct Accumulator {
+  memref::LoadOp load;
+  memref::StoreOp store;
+};
+
+/// The accumulators of `loop`: a load and a later store of the same element
+/// of a buffer, both directly in the body at loop-invariant indices, where
+/// nothing else in the loop may touch that buffer.
+SmallVector<Accumulator> findAccumulators(scf::ForOp loop) {
+  SmallVector<std::pair<Operation *, Value>> accesses; // op, root
+  bool understood = true;
+  loop.getBody()->walk([&](Operation *op) {
+    if (Value buffer = accessedBuffer(op)) {
+      accesses.push_back({op, rootOf(buffer)});
+      return;
+    }
+    if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
+        isMemoryEffectFree(op))
+      return;
+    understood = false;
+  });
+  SmallVector<Accumulator> result;
+  if (!understood)
+    return result;
+  for (Operation &op : loop.getBody()->without_terminator()) {
+    auto load = dyn_cast<memref::LoadOp>(op);
+    if (!load || !loop.isDefinedOutsideOfLoop(load.getMemRef()) ||
+        !llvm::all_of(load.getIndices(), [&](Value v) {
+          return loop.isDefinedOutsideOfLoop(v);
+        }))
+      continue;
+    Value root = rootOf(load.getMemRef());
+    if (!isIdentifiedRoot(root))
+      continue;
+    memref::StoreOp store;
+    bool ok = true;
+    for (auto [other, otherRoot] : accesses) {
+      if (other == load)
+        continue;
+      if (!isIdentifiedRoot(otherRoot)) {
+        ok = false;
+        break;
+      }
+      if (distinctRoots(root, otherRoot))
+        continue;
+      auto s = dyn_cast<memref::StoreOp>(other);
+      if (store || !s || s.getMemRef() != load.getMemRef() ||
+          !llvm::equal(s.getIndices(), load.getIndices()) ||
+          s->getBlock() != loop.getBody() || !load->isBeforeInBlock(s)) {
+        ok = false;
+        break;
+      }
+      store = s;
+    }
+    if (ok && store)
+      result.push_back({load, store});
+  }
+  return result;
+}
+
+class PromoteAccumulatorsPass
+    : public myelin::impl::PromoteAccumulatorsPassBase<
+          PromoteAccumulatorsPass> {
+public:
+  using Base::Base;
+
+  void runOnOperation() override {
+    // Post-order: an inner loop's accumulator, once promoted, is a load
+    // before and a store after that loop, which the outer loop can promote
+    // in turn.
+    SmallVector<scf::ForOp> loops;
+    getOperation().walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    IRRewriter rewriter(&getContext());
+    for (scf::ForOp loop : loops)
+      promote(rewriter, loop);
+  }
+
+private:
+  static void promote(IRRewriter &rewriter, scf::ForOp loop) {
+    SmallVector<Accumulator> accs = findAccumulators(loop);
+    if (accs.empty())
+      return;
+    Location loc = loop.getLoc();
+    rewriter.setInsertionPoint(loop);
+    SmallVector<Value> inits;
+    for (Accumulator &acc : accs)
+      inits.push_back(rewriter.create<memref::LoadOp>(
+          acc.load.getLoc(), acc.load.getMemRef(), acc.load.getIndices()));
+    FailureOr<LoopLikeOpInterface> replaced =
+        cast<LoopLikeOpInterface>(loop.getOperation())
+            .replaceWithAdditionalYields(
+                rewriter, inits, /*replaceInitOperandUsesInLoop=*/false,
+                [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
+                  SmallVector<Value> yields;
+                  for (Accumulator &acc : accs)
+                    yields.push_back(acc.store.getValueToStore());
+                  return yields;
+                });
+    if (failed(replaced))
+      return;
+    auto newLoop = cast<scf::ForOp>(replaced->getOperation());
+    unsigned first = newLoop.getNumResults() - accs.size();
+    rewriter.setInsertionPointAfter(newLoop);
+    for (auto [i, acc] : llvm::enumerate(accs)) {
+      rewriter.replaceAllUsesWith(acc.load.getResult(),
+                                  newLoop.getRegionIterArgs()[first + i]);
+      rewriter.create<memref::StoreOp>(loc, newLoop.getResult(first + i),
+                                       acc.store.getMemRef(),
+                                       acc.store.getIndices());
+      rewriter.eraseOp(acc.store);
+      rewriter.eraseOp(acc.load);
+    }
+  }
+};
+
+} // namespace
