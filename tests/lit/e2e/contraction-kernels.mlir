@@ -13,8 +13,9 @@
 // 1188 mismatches on the transposing cases.)
 // The causal_* cases (myelin.causal) compare what their kind promises: all
 // of C where A is triangular, the entries n <= m of causal scores (the
-// others may only be the product or 0). A bound one row or panel off in
-// either direction measured 1 to 5101 mismatches under each tile height.
+// others may only be the product or 0). Bounds one short (a k loop ending
+// a row early or starting a row late, one panel fewer) measured 1 to 5101
+// mismatches under each of the three tile heights.
 // RUN: myelin-opt %s --myelin-lower-kernels=threads=false \
 // RUN: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
 // Other tile heights and k blocks: 4-row tiles (4-row transposes), 5-row
