@@ -71,9 +71,8 @@ bool keepsCausalRoles(linalg::GenericOp op,
     if (kind == utils::IteratorType::reduction)
       roles.push_back(d);
   return llvm::none_of(runs, [&](const ReassociationIndices &run) {
-    return llvm::any_of(run, [&](int64_t d) {
-      return llvm::is_contained(roles, d);
-    });
+    return llvm::any_of(
+        run, [&](int64_t d) { return llvm::is_contained(roles, d); });
   });
 }
 

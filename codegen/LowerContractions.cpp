@@ -292,8 +292,8 @@ private:
     if (c.causal != Causal::NLeM)
       return index(panels);
     // ceil((last row + 1 - n0) / 32), clamped to [0, panels].
-    Value ahead = b.create<arith::SubIOp>(
-        loc, add(mt, tileRows + kPanel - 1), n0);
+    Value ahead =
+        b.create<arith::SubIOp>(loc, add(mt, tileRows + kPanel - 1), n0);
     Value count = b.create<arith::DivUIOp>(
         loc, b.create<arith::MaxSIOp>(loc, ahead, index(0)), index(kPanel));
     return b.create<arith::MinSIOp>(loc, count, index(panels));

@@ -75,8 +75,9 @@ struct MatMulLowering : OpRewritePattern<nn::MatMulOp> {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     Value init = filledTensor(rewriter, loc, type, 0.0f);
-    Value result = buildMatmul(rewriter, loc, op.getLhs(), op.getRhs(),
-                               op.getTransposeLhs(), op.getTransposeRhs(), init);
+    Value result =
+        buildMatmul(rewriter, loc, op.getLhs(), op.getRhs(),
+                    op.getTransposeLhs(), op.getTransposeRhs(), init);
     if (Attribute causal = op->getAttr(kCausalAttr))
       result.getDefiningOp()->setAttr(kCausalAttr, causal);
     rewriter.replaceOp(op, result);
@@ -168,7 +169,8 @@ bool isSquare(Value v) {
 bool isZeroAboveDiagonal(Value v) {
   Operation *def = v.getDefiningOp();
   if (auto scale = dyn_cast_or_null<nn::ScaleOp>(def))
-    return scale.getFactor().isFinite() && isZeroAboveDiagonal(scale.getInput());
+    return scale.getFactor().isFinite() &&
+           isZeroAboveDiagonal(scale.getInput());
   if (auto softmax = dyn_cast_or_null<nn::SoftmaxOp>(def))
     return isa_and_nonnull<nn::CausalMaskOp>(
         softmax.getInput().getDefiningOp());
