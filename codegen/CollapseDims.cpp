@@ -57,6 +57,25 @@ SmallVector<ReassociationIndices> collapsibleRuns(linalg::GenericOp op) {
   return runs;
 }
 
+/// True if no run merges a dimension that kCausalAttr speaks of: the last
+/// two of the init operand (m, n) and the reductions (k).
+bool keepsCausalRoles(linalg::GenericOp op,
+                      ArrayRef<ReassociationIndices> runs) {
+  AffineMap out = op.getIndexingMapsArray().back();
+  unsigned rank = out.getNumResults();
+  if (rank < 2)
+    return false;
+  SmallVector<int64_t> roles = {out.getDimPosition(rank - 2),
+                                out.getDimPosition(rank - 1)};
+  for (auto [d, kind] : llvm::enumerate(op.getIteratorTypesArray()))
+    if (kind == utils::IteratorType::reduction)
+      roles.push_back(d);
+  return llvm::none_of(runs, [&](const ReassociationIndices &run) {
+    return llvm::any_of(
+        run, [&](int64_t d) { return llvm::is_contained(roles, d); });
+  });
+}
+
 class CollapseDimsPass
     : public myelin::impl::CollapseDimsPassBase<CollapseDimsPass> {
 public:
@@ -80,9 +99,12 @@ public:
           linalg::collapseOpIterationDims(op, runs, rewriter);
       if (failed(collapsed))
         continue;
-      // Attributes the kernels read (e.g. myelin.work) carry over.
+      // Attributes the kernels read (e.g. myelin.work) carry over; the
+      // causal structure only while its dimensions keep their roles.
+      bool keepCausal = keepsCausalRoles(op, runs);
       for (NamedAttribute attr : op->getDiscardableAttrs())
-        collapsed->collapsedOp->setAttr(attr.getName(), attr.getValue());
+        if (attr.getName() != myelin::kCausalAttr || keepCausal)
+          collapsed->collapsedOp->setAttr(attr.getName(), attr.getValue());
       rewriter.eraseOp(op);
     }
   }

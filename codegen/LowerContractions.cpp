@@ -35,6 +35,13 @@
 // lanes only reach masked-off lanes), remainder rows a shorter tile. LLVM
 // turns each k step into one vector load pair and R broadcast-FMAs with
 // memory operands, without spills.
+//
+// Products of causal attention (myelin.causal, set at nn -> linalg) skip
+// the half of the work that does not matter, a whole register tile or k step
+// at a time, so every entry they compute is computed as the dense product
+// would: "n_le_m" writes zeros to the tiles wholly above the diagonal
+// instead of computing them, "k_le_m" ends each tile's k loop after its
+// last row, "k_ge_m" starts it at its first row.
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
@@ -60,6 +67,9 @@ constexpr int64_t kMinBlockRows = 32;  // ... when blocks are split for threads
 constexpr int64_t kMinBlocks = 4;      // blocks wanted for the threads
 constexpr int64_t kAliasBytes = 4096;  // rows of A this far apart share L1 sets
 
+/// Which part of a contraction's work matters (kCausalAttr).
+enum class Causal { None, NLeM, KLeM, KGeM };
+
 /// A contraction ready for codegen: loop dimension roles and operands.
 struct Contraction {
   linalg::LinalgOp op;
@@ -75,6 +85,7 @@ struct Contraction {
   /// layer's bias; the broadcast op is dropped): the first k block starts
   /// from that vector, indexed by the column.
   linalg::GenericOp rowInit;
+  Causal causal = Causal::None;
 };
 
 bool hasIdentityLayout(Value v) {
@@ -103,6 +114,28 @@ bool isPlainMulAdd(linalg::LinalgOp op) {
   bool addOk = (add.getLhs() == c && add.getRhs() == mul.getResult()) ||
                (add.getRhs() == c && add.getLhs() == mul.getResult());
   return mulOk && addOk;
+}
+
+/// The structure kCausalAttr promises for `c`, if its loop roles fit it:
+/// m and n (or m and k) the same size, and A indexed by m and k last.
+Causal causalOf(const Contraction &c) {
+  auto attr = c.op->getAttrOfType<StringAttr>(myelin::kCausalAttr);
+  if (!attr)
+    return Causal::None;
+  int64_t m = c.loopSizes[c.m];
+  if (attr.getValue() == "n_le_m")
+    return c.loopSizes[c.n] == m ? Causal::NLeM : Causal::None;
+  unsigned rank = c.aMap.getNumResults();
+  unsigned a0 = c.aMap.getDimPosition(rank - 2),
+           a1 = c.aMap.getDimPosition(rank - 1);
+  bool aIsMK = (a0 == c.m && a1 == c.k) || (a0 == c.k && a1 == c.m);
+  if (!aIsMK || c.loopSizes[c.k] != m)
+    return Causal::None;
+  if (attr.getValue() == "k_le_m")
+    return Causal::KLeM;
+  if (attr.getValue() == "k_ge_m")
+    return Causal::KGeM;
+  return Causal::None;
 }
 
 /// Recognizes `op` as a contraction this pass handles.
@@ -150,6 +183,7 @@ std::optional<Contraction> match(linalg::LinalgOp op) {
   if (!sizes || llvm::any_of(*sizes, ShapedType::isDynamic))
     return std::nullopt;
   c.loopSizes.assign(sizes->begin(), sizes->end());
+  c.causal = causalOf(c);
   return c;
 }
 
@@ -199,7 +233,7 @@ public:
     if (fullPanels > 0) {
       // Multiply-adds of the full panels, for myelin-parallelize-loops (the
       // k loop bounds are not static).
-      int64_t work = batchCount * m * k * fullPanels * kPanel;
+      int64_t work = workOf(blocking, 0, fullPanels * kPanel);
       nest(blocking, blocking.nBlocks, blocking.groupPanels, {kLanes, kLanes},
            0, work);
     }
@@ -207,11 +241,96 @@ public:
       std::array<int64_t, 2> widths = {std::min(tail, kLanes),
                                        std::max<int64_t>(0, tail - kLanes)};
       nest(blocking, 1, 1, widths, fullPanels * kPanel,
-           batchCount * m * k * tail);
+           workOf(blocking, fullPanels * kPanel, tail));
     }
   }
 
 private:
+  /// Multiply-adds of columns [nBase, nBase + cols) of C: all of them, less
+  /// the tiles and k steps a causal product skips.
+  int64_t workOf(const Blocking &bl, int64_t nBase, int64_t cols) const {
+    if (c.causal == Causal::None)
+      return batchCount * m * k * cols;
+    int64_t total = 0;
+    for (int64_t m0 = 0; m0 < m; m0 += bl.mBlock)
+      for (int64_t mt = m0; mt < m0 + bl.mBlock; mt += rows) {
+        int64_t tileRows = std::min(rows, m0 + bl.mBlock - mt);
+        int64_t last = mt + tileRows - 1;
+        if (c.causal == Causal::KLeM)
+          total += tileRows * std::min(k, last + 1) * cols;
+        else if (c.causal == Causal::KGeM)
+          total += tileRows * (k - mt) * cols;
+        else
+          for (int64_t np = nBase; np < nBase + cols && np <= last;
+               np += kPanel)
+            total += tileRows * k * std::min(kPanel, nBase + cols - np);
+      }
+    return batchCount * total;
+  }
+
+  /// The k steps [lo, hi) of the k block [kb, kb + kLen) that the register
+  /// tiles at rows [mt, mt + tileRows) need: all of them (lo null), up to
+  /// the last row ("k_le_m") or from the first ("k_ge_m").
+  std::pair<Value, Value> causalKRange(Value mt, int64_t tileRows, Value kb,
+                                       Value kLen) {
+    auto clamp = [&](Value v) {
+      return b.create<arith::MinSIOp>(
+          loc, b.create<arith::MaxSIOp>(loc, v, index(0)), kLen);
+    };
+    if (c.causal == Causal::KLeM)
+      return {nullptr,
+              clamp(b.create<arith::SubIOp>(loc, add(mt, tileRows), kb))};
+    if (c.causal == Causal::KGeM)
+      return {clamp(b.create<arith::SubIOp>(loc, mt, kb)), kLen};
+    return {nullptr, kLen};
+  }
+
+  /// How many of the `panels` panels from column n0 the register tiles at
+  /// rows [mt, mt + tileRows) compute: for "n_le_m", those starting at or
+  /// before the last row.
+  Value causalPanels(Value mt, int64_t tileRows, Value n0, int64_t panels) {
+    if (c.causal != Causal::NLeM)
+      return index(panels);
+    // ceil((last row + 1 - n0) / 32), clamped to [0, panels].
+    Value ahead =
+        b.create<arith::SubIOp>(loc, add(mt, tileRows + kPanel - 1), n0);
+    Value count = b.create<arith::DivUIOp>(
+        loc, b.create<arith::MaxSIOp>(loc, ahead, index(0)), index(kPanel));
+    return b.create<arith::MinSIOp>(loc, count, index(panels));
+  }
+
+  /// "n_le_m": zeros into the register tiles at rows [mt, mt + tileRows) of
+  /// panels [pBegin, panels) from column n0, wholly above the diagonal, in
+  /// the first k block (their values are never read, but must be finite).
+  void zeroTiles(ValueRange batchIvs, Value mt, int64_t tileRows, Value n0,
+                 Value pBegin, int64_t panels, std::array<int64_t, 2> widths,
+                 Value kb) {
+    auto zero = [&] {
+      SmallVector<Value> ivs = loopIvs(batchIvs);
+      unsigned numVecs = widths[1] > 0 ? 2 : 1;
+      loop(pBegin, index(panels), 1, [&](Value p) {
+        Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
+        for (int64_t i = 0; i < tileRows; ++i)
+          for (unsigned j = 0; j < numVecs; ++j) {
+            ivs[c.m] = add(mt, i);
+            ivs[c.n] = add(np, j * kLanes);
+            storeVec(zeroVec(), c.c, indices(c.cMap, ivs), widths[j]);
+          }
+      });
+    };
+    if (std::optional<int64_t> known = getConstantIntValue(kb)) {
+      if (*known == 0)
+        zero();
+      return;
+    }
+    Value first =
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, kb, index(0));
+    auto ifOp = b.create<scf::IfOp>(loc, first, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    zero();
+  }
+
   /// Blocks of C: panels grouped by up to kGroupPanels (the packed B block
   /// stays in L2), rows by up to kMaxBlockRows, both dividing the product;
   /// blocks are then cut (the longer side first) until there are enough to
@@ -385,9 +504,11 @@ private:
       auto rowOfTiles = [&](Value t, int64_t tileRows) {
         Value mt = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
         Value apRow = packBlock ? t : index(0);
+        auto [kLo, kHi] = causalKRange(mt, tileRows, kb, kLen);
+        Value pEnd = causalPanels(mt, tileRows, n0, panels);
         if (packA && !packBlock)
-          packTile(ap, apRow, batchIvs, kb, kLen, mt, tileRows);
-        loop(index(0), index(panels), 1, [&](Value p) {
+          packTile(ap, apRow, batchIvs, kb, kHi, mt, tileRows);
+        loop(index(0), pEnd, 1, [&](Value p) {
           Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
           if (tileRows == rows && widths[1] == kLanes) {
             // The C tile of the next call: the next panel, or the next row
@@ -409,8 +530,11 @@ private:
                               index(rows))),
                   np);
           }
-          tile(batchIvs, mt, tileRows, np, widths, kb, kLen, bp, p, ap, apRow);
+          tile(batchIvs, mt, tileRows, np, widths, kb, kHi, bp, p, ap, apRow,
+               kLo);
         });
+        if (c.causal == Causal::NLeM)
+          zeroTiles(batchIvs, mt, tileRows, n0, pEnd, panels, widths, kb);
       };
       if (fullTiles > 0)
         loop(index(0), index(fullTiles), 1,
@@ -629,11 +753,11 @@ private:
   }
 
   /// One `tileRows` x 32 register tile of C: rows m0 + t * rows .., columns
-  /// np .., accumulated over k in [kb, kb + kLen) from panel p of `bp` and
-  /// from `ap` (tile t) or A itself.
+  /// np .., accumulated over k in [kb + kLo, kb + kLen) (kLo null: 0) from
+  /// panel p of `bp` and from `ap` (tile t) or A itself.
   void tile(ValueRange batchIvs, Value mt, int64_t tileRows, Value np,
             std::array<int64_t, 2> widths, Value kb, Value kLen, Value bp,
-            Value p, Value ap, Value apRow) {
+            Value p, Value ap, Value apRow, Value kLo = nullptr) {
     unsigned numVecs = widths[1] > 0 ? 2 : 1;
     SmallVector<Value> ivs = loopIvs(batchIvs);
     SmallVector<Value> rowIdx, colIdx;
@@ -686,7 +810,7 @@ private:
       accs = loadTile();
     }
     auto kLoop = b.create<scf::ForOp>(
-        loc, index(0), kLen, index(1), accs,
+        loc, kLo ? kLo : index(0), kLen, index(1), accs,
         [&](OpBuilder &nb, Location, Value kk, ValueRange iter) {
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());

@@ -57,6 +57,8 @@ public:
           isa<myelin::nn::LowerToLinalgOpInterface>(op))
         myelin::tagKernel(op, (op->getName().stripDialect() + "_fwd").str());
     });
+    // Read off the nn graph before it is rewritten.
+    myelin::markCausalProducts(getOperation());
     RewritePatternSet patterns(ctx);
     myelin::populateLinearAlgebraLoweringPatterns(patterns);
     myelin::populateElementwiseLoweringPatterns(patterns);

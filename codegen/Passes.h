@@ -32,6 +32,19 @@ namespace myelin {
 #define GEN_PASS_REGISTRATION
 #include "codegen/Passes.h.inc"
 
+/// Names the half of a product's work that matters, on nn.matmul and the
+/// linalg contraction it lowers to (C[.., m, n] += A[.., m, k] B[.., k, n] in
+/// the loop roles of myelin-lower-contractions): "n_le_m" (only C's entries
+/// n <= m are read; the others may be written as zeros), "k_le_m" (A is
+/// zero where k > m), "k_ge_m" (A is zero where k < m). All of C's, resp.
+/// A's, trailing two dimensions are the same size.
+constexpr llvm::StringLiteral kCausalAttr = "myelin.causal";
+
+/// Sets kCausalAttr on the nn.matmuls of causal attention whose structure
+/// the surrounding nn ops prove: scores feeding a causal mask, products with
+/// a causally masked softmax or its gradient.
+void markCausalProducts(mlir::Operation *root);
+
 /// nn.matmul, nn.linear, nn.reduce_sum.
 void populateLinearAlgebraLoweringPatterns(mlir::RewritePatternSet &patterns);
 /// Activations, their gradients, nn.add, nn.broadcast.

@@ -7,6 +7,10 @@
 // inner loop is a dot product (vectorized thanks to reassociation). Batch
 // dimensions are outermost; a rank-2 right operand shared by the batch is
 // indexed by (k, n) only.
+//
+// Products of causal attention get a `myelin.causal` attribute saying which
+// half of their work matters (see markCausalProducts), which
+// myelin-lower-contractions uses to skip the rest.
 //===----------------------------------------------------------------------===//
 
 #include "codegen/NNToLinalg/Utils.h"
@@ -71,9 +75,12 @@ struct MatMulLowering : OpRewritePattern<nn::MatMulOp> {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     Value init = filledTensor(rewriter, loc, type, 0.0f);
-    rewriter.replaceOp(op, buildMatmul(rewriter, loc, op.getLhs(), op.getRhs(),
-                                       op.getTransposeLhs(),
-                                       op.getTransposeRhs(), init));
+    Value result =
+        buildMatmul(rewriter, loc, op.getLhs(), op.getRhs(),
+                    op.getTransposeLhs(), op.getTransposeRhs(), init);
+    if (Attribute causal = op->getAttr(kCausalAttr))
+      result.getDefiningOp()->setAttr(kCausalAttr, causal);
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
@@ -141,7 +148,83 @@ struct ReduceSumLowering : OpRewritePattern<nn::ReduceSumOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// Causal structure of attention products
+//===----------------------------------------------------------------------===//
+
+/// True if the last two dimensions of `v` are square.
+bool isSquare(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || type.getRank() < 2)
+    return false;
+  int64_t rows = type.getDimSize(type.getRank() - 2);
+  return rows == type.getDimSize(type.getRank() - 1) &&
+         !ShapedType::isDynamic(rows);
+}
+
+/// True if `v`'s entries [.., i, j] with j > i are exactly zero (for finite
+/// inputs): softmax of causally masked scores (exp(-inf - max) = 0, the
+/// diagonal keeps max finite), the gradient of a causal mask, or a scale of
+/// either by a finite factor.
+bool isZeroAboveDiagonal(Value v) {
+  Operation *def = v.getDefiningOp();
+  if (auto scale = dyn_cast_or_null<nn::ScaleOp>(def))
+    return scale.getFactor().isFinite() &&
+           isZeroAboveDiagonal(scale.getInput());
+  if (auto softmax = dyn_cast_or_null<nn::SoftmaxOp>(def))
+    return isa_and_nonnull<nn::CausalMaskOp>(
+        softmax.getInput().getDefiningOp());
+  return isa_and_nonnull<nn::CausalMaskGradOp>(def);
+}
+
+/// True if nothing reads `v`'s entries [.., i, j] with j > i, provided they
+/// are finite: every use is a causal mask (which replaces them), a finite
+/// scale whose result is only used so, or the gradient input of a softmax
+/// gradient whose softmax output is zero there (the row sum of grad * output
+/// gets exactly 0 from them, and so does the result).
+bool onlyLowerTriangleUsed(Value v) {
+  if (v.use_empty())
+    return false;
+  for (OpOperand &use : v.getUses()) {
+    Operation *user = use.getOwner();
+    if (isa<nn::CausalMaskOp>(user))
+      continue;
+    if (auto scale = dyn_cast<nn::ScaleOp>(user))
+      if (scale.getFactor().isFinite() &&
+          onlyLowerTriangleUsed(scale.getResult()))
+        continue;
+    if (auto grad = dyn_cast<nn::SoftmaxGradOp>(user))
+      if (use.getOperandNumber() == 0 && isZeroAboveDiagonal(grad.getOutput()))
+        continue;
+    return false;
+  }
+  return true;
+}
+
+/// The causal kind of `op` (see markCausalProducts), or null.
+StringRef causalKind(nn::MatMulOp op) {
+  Value lhs = op.getLhs(), rhs = op.getRhs();
+  // Batched products of [.., T, T] matrices with matching ranks only.
+  if (cast<RankedTensorType>(lhs.getType()).getRank() !=
+      cast<RankedTensorType>(rhs.getType()).getRank())
+    return {};
+  if (isSquare(lhs) && isZeroAboveDiagonal(lhs))
+    // op(A)[m, k] is A[m, k], zero for k > m, or A[k, m], zero for k < m.
+    return op.getTransposeLhs() ? "k_ge_m" : "k_le_m";
+  if (isSquare(op.getResult()) && onlyLowerTriangleUsed(op.getResult()))
+    return "n_le_m";
+  return {};
+}
+
 } // namespace
+
+void myelin::markCausalProducts(Operation *root) {
+  root->walk([](nn::MatMulOp op) {
+    StringRef kind = causalKind(op);
+    if (!kind.empty())
+      op->setAttr(kCausalAttr, StringAttr::get(op.getContext(), kind));
+  });
+}
 
 void myelin::populateLinearAlgebraLoweringPatterns(
     RewritePatternSet &patterns) {

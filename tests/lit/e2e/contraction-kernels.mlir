@@ -11,6 +11,11 @@
 // mlir-cpu-runner prints the mismatch count per case. (A kernel with
 // swapped shuffle operands in its in-register transposes measured 493 to
 // 1188 mismatches on the transposing cases.)
+// The causal_* cases (myelin.causal) compare what their kind promises: all
+// of C where A is triangular, the entries n <= m of causal scores (the
+// others may only be the product or 0). Bounds one short (a k loop ending
+// a row early or starting a row late, one panel fewer) measured 1 to 5101
+// mismatches under each of the three tile heights.
 // RUN: myelin-opt %s --myelin-lower-kernels=threads=false \
 // RUN: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
 // Other tile heights and k blocks: 4-row tiles (4-row transposes), 5-row
@@ -30,6 +35,11 @@
 // CHECK-NEXT: blocked_lhs mismatches: 0
 // CHECK-NEXT: zero_filled mismatches: 0
 // CHECK-NEXT: bias_init mismatches: 0
+// CHECK-NEXT: causal_scores mismatches: 0
+// CHECK-NEXT: causal_scores_129 mismatches: 0
+// CHECK-NEXT: causal_pv mismatches: 0
+// CHECK-NEXT: causal_pt mismatches: 0
+// CHECK-NEXT: causal_pv_long mismatches: 0
 
 // rowmajor_long_k: row-major A with K >= 1024: A packed by in-register transposes; K blocks of 256 and a 6-deep one (k remainder of the 16-wide transposes), 4 remainder rows, an 8-column tail.
 func.func @rowmajor_long_k(%a: memref<20x1030xf32>, %b: memref<1030x40xf32>, %c: memref<20x40xf32>) {
@@ -269,6 +279,487 @@ func.func @fill1_40(%m: memref<40xf32>) {
   return
 }
 
+// causal_scores: "n_le_m", batched A * B^T after a zero fill (as q k^T): only
+// entries n <= m are compared; the others must be the product or 0 (C
+// starts nonzero and the fill is dropped, so a tile neither computed nor
+// zeroed mismatches). 150 = 4 panels + a 22-column tail, 18 8-row tiles +
+// 6 rows; blocks of 2 panels, so panels start at columns 0 and 64; with
+// k blocks of 100, the zeros are stored in the first one only.
+func.func @causal_scores(%a: memref<2x150x120xf32>, %b: memref<2x150x120xf32>, %c: memref<2x150x150xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<2x150x150xf32>)
+  linalg.generic {indexing_maps = [affine_map<(bt, m, n, k) -> (bt, m, k)>, affine_map<(bt, m, n, k) -> (bt, n, k)>, affine_map<(bt, m, n, k) -> (bt, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<2x150x120xf32>, memref<2x150x120xf32>) outs(%c : memref<2x150x150xf32>) attrs = {myelin.causal = "n_le_m"} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @causal_scores_ref(%a: memref<2x150x120xf32>, %b: memref<2x150x120xf32>, %c: memref<2x150x150xf32>, %one: memref<f32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<2x150x150xf32>)
+  linalg.generic {indexing_maps = [affine_map<(bt, m, n, k) -> (bt, m, k)>, affine_map<(bt, m, n, k) -> (bt, n, k)>, affine_map<(bt, m, n, k) -> ()>, affine_map<(bt, m, n, k) -> (bt, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b, %one : memref<2x150x120xf32>, memref<2x150x120xf32>, memref<f32>) outs(%c : memref<2x150x150xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.mulf %p, %o : f32
+    %s = arith.addf %z, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// causal_scores_129: "n_le_m" whose last row (128, a tile of its own)
+// meets the diagonal in the first column of the 1-column tail panel, so a
+// panel count one short leaves a compared entry zero.
+func.func @causal_scores_129(%a: memref<1x129x16xf32>, %b: memref<1x129x16xf32>, %c: memref<1x129x129xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<1x129x129xf32>)
+  linalg.generic {indexing_maps = [affine_map<(bt, m, n, k) -> (bt, m, k)>, affine_map<(bt, m, n, k) -> (bt, n, k)>, affine_map<(bt, m, n, k) -> (bt, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x129x16xf32>, memref<1x129x16xf32>) outs(%c : memref<1x129x129xf32>) attrs = {myelin.causal = "n_le_m"} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @causal_scores_129_ref(%a: memref<1x129x16xf32>, %b: memref<1x129x16xf32>, %c: memref<1x129x129xf32>, %one: memref<f32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<1x129x129xf32>)
+  linalg.generic {indexing_maps = [affine_map<(bt, m, n, k) -> (bt, m, k)>, affine_map<(bt, m, n, k) -> (bt, n, k)>, affine_map<(bt, m, n, k) -> ()>, affine_map<(bt, m, n, k) -> (bt, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b, %one : memref<1x129x16xf32>, memref<1x129x16xf32>, memref<f32>) outs(%c : memref<1x129x129xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.mulf %p, %o : f32
+    %s = arith.addf %z, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// causal_pv: "k_le_m", A lower triangular (zero where k > m, as P v): each
+// tile's k loop ends after its last row; all of C is compared (it
+// accumulates), so a k loop one row short mismatches.
+func.func @causal_pv(%a: memref<2x150x150xf32>, %b: memref<2x150x40xf32>, %c: memref<2x150x40xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(bt, m, n, k) -> (bt, m, k)>, affine_map<(bt, m, n, k) -> (bt, k, n)>, affine_map<(bt, m, n, k) -> (bt, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<2x150x150xf32>, memref<2x150x40xf32>) outs(%c : memref<2x150x40xf32>) attrs = {myelin.causal = "k_le_m"} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @causal_pv_ref(%a: memref<2x150x150xf32>, %b: memref<2x150x40xf32>, %c: memref<2x150x40xf32>, %one: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(bt, m, n, k) -> (bt, m, k)>, affine_map<(bt, m, n, k) -> (bt, k, n)>, affine_map<(bt, m, n, k) -> ()>, affine_map<(bt, m, n, k) -> (bt, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b, %one : memref<2x150x150xf32>, memref<2x150x40xf32>, memref<f32>) outs(%c : memref<2x150x40xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.mulf %p, %o : f32
+    %s = arith.addf %z, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// causal_pt: "k_ge_m", A^T with A lower triangular (as P^T dY) after a zero
+// fill: each tile's k loop starts at its first row (in the k block where
+// that is, from zero accumulators if it is the first).
+func.func @causal_pt(%a: memref<2x150x150xf32>, %b: memref<2x150x40xf32>, %c: memref<2x150x40xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<2x150x40xf32>)
+  linalg.generic {indexing_maps = [affine_map<(bt, m, n, k) -> (bt, k, m)>, affine_map<(bt, m, n, k) -> (bt, k, n)>, affine_map<(bt, m, n, k) -> (bt, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<2x150x150xf32>, memref<2x150x40xf32>) outs(%c : memref<2x150x40xf32>) attrs = {myelin.causal = "k_ge_m"} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @causal_pt_ref(%a: memref<2x150x150xf32>, %b: memref<2x150x40xf32>, %c: memref<2x150x40xf32>, %one: memref<f32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<2x150x40xf32>)
+  linalg.generic {indexing_maps = [affine_map<(bt, m, n, k) -> (bt, k, m)>, affine_map<(bt, m, n, k) -> (bt, k, n)>, affine_map<(bt, m, n, k) -> ()>, affine_map<(bt, m, n, k) -> (bt, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b, %one : memref<2x150x150xf32>, memref<2x150x40xf32>, memref<f32>) outs(%c : memref<2x150x40xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.mulf %p, %o : f32
+    %s = arith.addf %z, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// causal_pv_long: "k_le_m" with rows of A 4 KiB apart (A packed per tile,
+// only up to the tile's last row) and five k blocks, the later ones empty
+// for the first rows.
+func.func @causal_pv_long(%a: memref<1x1030x1030xf32>, %b: memref<1x1030x24xf32>, %c: memref<1x1030x24xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(bt, m, n, k) -> (bt, m, k)>, affine_map<(bt, m, n, k) -> (bt, k, n)>, affine_map<(bt, m, n, k) -> (bt, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<1x1030x1030xf32>, memref<1x1030x24xf32>) outs(%c : memref<1x1030x24xf32>) attrs = {myelin.causal = "k_le_m"} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @causal_pv_long_ref(%a: memref<1x1030x1030xf32>, %b: memref<1x1030x24xf32>, %c: memref<1x1030x24xf32>, %one: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(bt, m, n, k) -> (bt, m, k)>, affine_map<(bt, m, n, k) -> (bt, k, n)>, affine_map<(bt, m, n, k) -> ()>, affine_map<(bt, m, n, k) -> (bt, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b, %one : memref<1x1030x1030xf32>, memref<1x1030x24xf32>, memref<f32>) outs(%c : memref<1x1030x24xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.mulf %p, %o : f32
+    %s = arith.addf %z, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// cfill3_<shape>: entry (i, j, l) = ((seed + 7i + 3j + 5l) mod 11 - 5) / 4, or 0
+// where l > j if `lower` (a causally masked matrix).
+func.func @cfill3_1x1030x1030(%m: memref<1x1030x1030xf32>, %seed: index, %lower: i1) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} outs(%m : memref<1x1030x1030xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %i2 = linalg.index 2 : index
+    %k2 = arith.constant 5 : index
+    %t2 = arith.muli %i2, %k2 : index
+    %u2 = arith.addi %u1, %t2 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u2, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    %above = arith.cmpi ugt, %i2, %i1 : index
+    %masked = arith.andi %above, %lower : i1
+    %zero = arith.constant 0.0 : f32
+    %w = arith.select %masked, %zero, %v : f32
+    linalg.yield %w : f32
+  }
+  return
+}
+
+func.func @cfill3_1x1030x24(%m: memref<1x1030x24xf32>, %seed: index, %lower: i1) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} outs(%m : memref<1x1030x24xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %i2 = linalg.index 2 : index
+    %k2 = arith.constant 5 : index
+    %t2 = arith.muli %i2, %k2 : index
+    %u2 = arith.addi %u1, %t2 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u2, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    %above = arith.cmpi ugt, %i2, %i1 : index
+    %masked = arith.andi %above, %lower : i1
+    %zero = arith.constant 0.0 : f32
+    %w = arith.select %masked, %zero, %v : f32
+    linalg.yield %w : f32
+  }
+  return
+}
+
+func.func @cfill3_1x129x129(%m: memref<1x129x129xf32>, %seed: index, %lower: i1) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} outs(%m : memref<1x129x129xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %i2 = linalg.index 2 : index
+    %k2 = arith.constant 5 : index
+    %t2 = arith.muli %i2, %k2 : index
+    %u2 = arith.addi %u1, %t2 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u2, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    %above = arith.cmpi ugt, %i2, %i1 : index
+    %masked = arith.andi %above, %lower : i1
+    %zero = arith.constant 0.0 : f32
+    %w = arith.select %masked, %zero, %v : f32
+    linalg.yield %w : f32
+  }
+  return
+}
+
+func.func @cfill3_1x129x16(%m: memref<1x129x16xf32>, %seed: index, %lower: i1) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} outs(%m : memref<1x129x16xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %i2 = linalg.index 2 : index
+    %k2 = arith.constant 5 : index
+    %t2 = arith.muli %i2, %k2 : index
+    %u2 = arith.addi %u1, %t2 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u2, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    %above = arith.cmpi ugt, %i2, %i1 : index
+    %masked = arith.andi %above, %lower : i1
+    %zero = arith.constant 0.0 : f32
+    %w = arith.select %masked, %zero, %v : f32
+    linalg.yield %w : f32
+  }
+  return
+}
+
+func.func @cfill3_2x150x120(%m: memref<2x150x120xf32>, %seed: index, %lower: i1) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} outs(%m : memref<2x150x120xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %i2 = linalg.index 2 : index
+    %k2 = arith.constant 5 : index
+    %t2 = arith.muli %i2, %k2 : index
+    %u2 = arith.addi %u1, %t2 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u2, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    %above = arith.cmpi ugt, %i2, %i1 : index
+    %masked = arith.andi %above, %lower : i1
+    %zero = arith.constant 0.0 : f32
+    %w = arith.select %masked, %zero, %v : f32
+    linalg.yield %w : f32
+  }
+  return
+}
+
+func.func @cfill3_2x150x150(%m: memref<2x150x150xf32>, %seed: index, %lower: i1) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} outs(%m : memref<2x150x150xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %i2 = linalg.index 2 : index
+    %k2 = arith.constant 5 : index
+    %t2 = arith.muli %i2, %k2 : index
+    %u2 = arith.addi %u1, %t2 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u2, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    %above = arith.cmpi ugt, %i2, %i1 : index
+    %masked = arith.andi %above, %lower : i1
+    %zero = arith.constant 0.0 : f32
+    %w = arith.select %masked, %zero, %v : f32
+    linalg.yield %w : f32
+  }
+  return
+}
+
+func.func @cfill3_2x150x40(%m: memref<2x150x40xf32>, %seed: index, %lower: i1) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} outs(%m : memref<2x150x40xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %k0 = arith.constant 7 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %i1 = linalg.index 1 : index
+    %k1 = arith.constant 3 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %i2 = linalg.index 2 : index
+    %k2 = arith.constant 5 : index
+    %t2 = arith.muli %i2, %k2 : index
+    %u2 = arith.addi %u1, %t2 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u2, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    %above = arith.cmpi ugt, %i2, %i1 : index
+    %masked = arith.andi %above, %lower : i1
+    %zero = arith.constant 0.0 : f32
+    %w = arith.select %masked, %zero, %v : f32
+    linalg.yield %w : f32
+  }
+  return
+}
+
+// causal_mismatches_<shape>: entries where x != y, except that with `upper` entries
+// (i, j, l) with l > j may also be 0.
+func.func @causal_mismatches_1x1030x24(%x: memref<1x1030x24xf32>, %y: memref<1x1030x24xf32>, %upper: i1) -> index {
+  %acc = memref.alloc() : memref<i64>
+  %z = arith.constant 0 : i64
+  memref.store %z, %acc[] : memref<i64>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> ()>], iterator_types = ["reduction", "reduction", "reduction"]}
+      ins(%x, %y : memref<1x1030x24xf32>, memref<1x1030x24xf32>) outs(%acc : memref<i64>) {
+  ^bb0(%p: f32, %q: f32, %n: i64):
+    %i1 = linalg.index 1 : index
+    %i2 = linalg.index 2 : index
+    %ne = arith.cmpf une, %p, %q : f32
+    %zf = arith.constant 0.0 : f32
+    %isZero = arith.cmpf oeq, %p, %zf : f32
+    %above = arith.cmpi ugt, %i2, %i1 : index
+    %skipped = arith.andi %above, %isZero : i1
+    %allowed = arith.andi %skipped, %upper : i1
+    %true = arith.constant true
+    %notAllowed = arith.xori %allowed, %true : i1
+    %bad = arith.andi %ne, %notAllowed : i1
+    %e = arith.extui %bad : i1 to i64
+    %s = arith.addi %n, %e : i64
+    linalg.yield %s : i64
+  }
+  %v = memref.load %acc[] : memref<i64>
+  %i = arith.index_cast %v : i64 to index
+  return %i : index
+}
+
+func.func @causal_mismatches_1x129x129(%x: memref<1x129x129xf32>, %y: memref<1x129x129xf32>, %upper: i1) -> index {
+  %acc = memref.alloc() : memref<i64>
+  %z = arith.constant 0 : i64
+  memref.store %z, %acc[] : memref<i64>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> ()>], iterator_types = ["reduction", "reduction", "reduction"]}
+      ins(%x, %y : memref<1x129x129xf32>, memref<1x129x129xf32>) outs(%acc : memref<i64>) {
+  ^bb0(%p: f32, %q: f32, %n: i64):
+    %i1 = linalg.index 1 : index
+    %i2 = linalg.index 2 : index
+    %ne = arith.cmpf une, %p, %q : f32
+    %zf = arith.constant 0.0 : f32
+    %isZero = arith.cmpf oeq, %p, %zf : f32
+    %above = arith.cmpi ugt, %i2, %i1 : index
+    %skipped = arith.andi %above, %isZero : i1
+    %allowed = arith.andi %skipped, %upper : i1
+    %true = arith.constant true
+    %notAllowed = arith.xori %allowed, %true : i1
+    %bad = arith.andi %ne, %notAllowed : i1
+    %e = arith.extui %bad : i1 to i64
+    %s = arith.addi %n, %e : i64
+    linalg.yield %s : i64
+  }
+  %v = memref.load %acc[] : memref<i64>
+  %i = arith.index_cast %v : i64 to index
+  return %i : index
+}
+
+func.func @causal_mismatches_2x150x150(%x: memref<2x150x150xf32>, %y: memref<2x150x150xf32>, %upper: i1) -> index {
+  %acc = memref.alloc() : memref<i64>
+  %z = arith.constant 0 : i64
+  memref.store %z, %acc[] : memref<i64>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> ()>], iterator_types = ["reduction", "reduction", "reduction"]}
+      ins(%x, %y : memref<2x150x150xf32>, memref<2x150x150xf32>) outs(%acc : memref<i64>) {
+  ^bb0(%p: f32, %q: f32, %n: i64):
+    %i1 = linalg.index 1 : index
+    %i2 = linalg.index 2 : index
+    %ne = arith.cmpf une, %p, %q : f32
+    %zf = arith.constant 0.0 : f32
+    %isZero = arith.cmpf oeq, %p, %zf : f32
+    %above = arith.cmpi ugt, %i2, %i1 : index
+    %skipped = arith.andi %above, %isZero : i1
+    %allowed = arith.andi %skipped, %upper : i1
+    %true = arith.constant true
+    %notAllowed = arith.xori %allowed, %true : i1
+    %bad = arith.andi %ne, %notAllowed : i1
+    %e = arith.extui %bad : i1 to i64
+    %s = arith.addi %n, %e : i64
+    linalg.yield %s : i64
+  }
+  %v = memref.load %acc[] : memref<i64>
+  %i = arith.index_cast %v : i64 to index
+  return %i : index
+}
+
+func.func @causal_mismatches_2x150x40(%x: memref<2x150x40xf32>, %y: memref<2x150x40xf32>, %upper: i1) -> index {
+  %acc = memref.alloc() : memref<i64>
+  %z = arith.constant 0 : i64
+  memref.store %z, %acc[] : memref<i64>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> ()>], iterator_types = ["reduction", "reduction", "reduction"]}
+      ins(%x, %y : memref<2x150x40xf32>, memref<2x150x40xf32>) outs(%acc : memref<i64>) {
+  ^bb0(%p: f32, %q: f32, %n: i64):
+    %i1 = linalg.index 1 : index
+    %i2 = linalg.index 2 : index
+    %ne = arith.cmpf une, %p, %q : f32
+    %zf = arith.constant 0.0 : f32
+    %isZero = arith.cmpf oeq, %p, %zf : f32
+    %above = arith.cmpi ugt, %i2, %i1 : index
+    %skipped = arith.andi %above, %isZero : i1
+    %allowed = arith.andi %skipped, %upper : i1
+    %true = arith.constant true
+    %notAllowed = arith.xori %allowed, %true : i1
+    %bad = arith.andi %ne, %notAllowed : i1
+    %e = arith.extui %bad : i1 to i64
+    %s = arith.addi %n, %e : i64
+    linalg.yield %s : i64
+  }
+  %v = memref.load %acc[] : memref<i64>
+  %i = arith.index_cast %v : i64 to index
+  return %i : index
+}
+
 func.func @main() {
   %one = memref.alloc() : memref<f32>
   %c1f = arith.constant 1.0 : f32
@@ -412,6 +903,93 @@ func.func @main() {
   %n8 = call @mismatches_20x40(%c8, %r8) : (memref<20x40xf32>, memref<20x40xf32>) -> index
   vector.print str "bias_init mismatches: "
   vector.print %n8 : index
+  %true = arith.constant true
+  %false = arith.constant false
+  %aq0 = memref.alloc() : memref<2x150x120xf32>
+  %aq0_s = arith.constant 1 : index
+  call @cfill3_2x150x120(%aq0, %aq0_s, %false) : (memref<2x150x120xf32>, index, i1) -> ()
+  %bq0 = memref.alloc() : memref<2x150x120xf32>
+  %bq0_s = arith.constant 2 : index
+  call @cfill3_2x150x120(%bq0, %bq0_s, %false) : (memref<2x150x120xf32>, index, i1) -> ()
+  %cq0 = memref.alloc() : memref<2x150x150xf32>
+  %cq0_s = arith.constant 3 : index
+  call @cfill3_2x150x150(%cq0, %cq0_s, %false) : (memref<2x150x150xf32>, index, i1) -> ()
+  %rq0 = memref.alloc() : memref<2x150x150xf32>
+  %rq0_s = arith.constant 3 : index
+  call @cfill3_2x150x150(%rq0, %rq0_s, %false) : (memref<2x150x150xf32>, index, i1) -> ()
+  call @causal_scores(%aq0, %bq0, %cq0) : (memref<2x150x120xf32>, memref<2x150x120xf32>, memref<2x150x150xf32>) -> ()
+  call @causal_scores_ref(%aq0, %bq0, %rq0, %one) : (memref<2x150x120xf32>, memref<2x150x120xf32>, memref<2x150x150xf32>, memref<f32>) -> ()
+  %nq0 = call @causal_mismatches_2x150x150(%cq0, %rq0, %true) : (memref<2x150x150xf32>, memref<2x150x150xf32>, i1) -> index
+  vector.print str "causal_scores mismatches: "
+  vector.print %nq0 : index
+  %aq1 = memref.alloc() : memref<1x129x16xf32>
+  %aq1_s = arith.constant 1 : index
+  call @cfill3_1x129x16(%aq1, %aq1_s, %false) : (memref<1x129x16xf32>, index, i1) -> ()
+  %bq1 = memref.alloc() : memref<1x129x16xf32>
+  %bq1_s = arith.constant 2 : index
+  call @cfill3_1x129x16(%bq1, %bq1_s, %false) : (memref<1x129x16xf32>, index, i1) -> ()
+  %cq1 = memref.alloc() : memref<1x129x129xf32>
+  %cq1_s = arith.constant 3 : index
+  call @cfill3_1x129x129(%cq1, %cq1_s, %false) : (memref<1x129x129xf32>, index, i1) -> ()
+  %rq1 = memref.alloc() : memref<1x129x129xf32>
+  %rq1_s = arith.constant 3 : index
+  call @cfill3_1x129x129(%rq1, %rq1_s, %false) : (memref<1x129x129xf32>, index, i1) -> ()
+  call @causal_scores_129(%aq1, %bq1, %cq1) : (memref<1x129x16xf32>, memref<1x129x16xf32>, memref<1x129x129xf32>) -> ()
+  call @causal_scores_129_ref(%aq1, %bq1, %rq1, %one) : (memref<1x129x16xf32>, memref<1x129x16xf32>, memref<1x129x129xf32>, memref<f32>) -> ()
+  %nq1 = call @causal_mismatches_1x129x129(%cq1, %rq1, %true) : (memref<1x129x129xf32>, memref<1x129x129xf32>, i1) -> index
+  vector.print str "causal_scores_129 mismatches: "
+  vector.print %nq1 : index
+  %aq2 = memref.alloc() : memref<2x150x150xf32>
+  %aq2_s = arith.constant 1 : index
+  call @cfill3_2x150x150(%aq2, %aq2_s, %true) : (memref<2x150x150xf32>, index, i1) -> ()
+  %bq2 = memref.alloc() : memref<2x150x40xf32>
+  %bq2_s = arith.constant 2 : index
+  call @cfill3_2x150x40(%bq2, %bq2_s, %false) : (memref<2x150x40xf32>, index, i1) -> ()
+  %cq2 = memref.alloc() : memref<2x150x40xf32>
+  %cq2_s = arith.constant 3 : index
+  call @cfill3_2x150x40(%cq2, %cq2_s, %false) : (memref<2x150x40xf32>, index, i1) -> ()
+  %rq2 = memref.alloc() : memref<2x150x40xf32>
+  %rq2_s = arith.constant 3 : index
+  call @cfill3_2x150x40(%rq2, %rq2_s, %false) : (memref<2x150x40xf32>, index, i1) -> ()
+  call @causal_pv(%aq2, %bq2, %cq2) : (memref<2x150x150xf32>, memref<2x150x40xf32>, memref<2x150x40xf32>) -> ()
+  call @causal_pv_ref(%aq2, %bq2, %rq2, %one) : (memref<2x150x150xf32>, memref<2x150x40xf32>, memref<2x150x40xf32>, memref<f32>) -> ()
+  %nq2 = call @causal_mismatches_2x150x40(%cq2, %rq2, %false) : (memref<2x150x40xf32>, memref<2x150x40xf32>, i1) -> index
+  vector.print str "causal_pv mismatches: "
+  vector.print %nq2 : index
+  %aq3 = memref.alloc() : memref<2x150x150xf32>
+  %aq3_s = arith.constant 1 : index
+  call @cfill3_2x150x150(%aq3, %aq3_s, %true) : (memref<2x150x150xf32>, index, i1) -> ()
+  %bq3 = memref.alloc() : memref<2x150x40xf32>
+  %bq3_s = arith.constant 2 : index
+  call @cfill3_2x150x40(%bq3, %bq3_s, %false) : (memref<2x150x40xf32>, index, i1) -> ()
+  %cq3 = memref.alloc() : memref<2x150x40xf32>
+  %cq3_s = arith.constant 3 : index
+  call @cfill3_2x150x40(%cq3, %cq3_s, %false) : (memref<2x150x40xf32>, index, i1) -> ()
+  %rq3 = memref.alloc() : memref<2x150x40xf32>
+  %rq3_s = arith.constant 3 : index
+  call @cfill3_2x150x40(%rq3, %rq3_s, %false) : (memref<2x150x40xf32>, index, i1) -> ()
+  call @causal_pt(%aq3, %bq3, %cq3) : (memref<2x150x150xf32>, memref<2x150x40xf32>, memref<2x150x40xf32>) -> ()
+  call @causal_pt_ref(%aq3, %bq3, %rq3, %one) : (memref<2x150x150xf32>, memref<2x150x40xf32>, memref<2x150x40xf32>, memref<f32>) -> ()
+  %nq3 = call @causal_mismatches_2x150x40(%cq3, %rq3, %false) : (memref<2x150x40xf32>, memref<2x150x40xf32>, i1) -> index
+  vector.print str "causal_pt mismatches: "
+  vector.print %nq3 : index
+  %aq4 = memref.alloc() : memref<1x1030x1030xf32>
+  %aq4_s = arith.constant 1 : index
+  call @cfill3_1x1030x1030(%aq4, %aq4_s, %true) : (memref<1x1030x1030xf32>, index, i1) -> ()
+  %bq4 = memref.alloc() : memref<1x1030x24xf32>
+  %bq4_s = arith.constant 2 : index
+  call @cfill3_1x1030x24(%bq4, %bq4_s, %false) : (memref<1x1030x24xf32>, index, i1) -> ()
+  %cq4 = memref.alloc() : memref<1x1030x24xf32>
+  %cq4_s = arith.constant 3 : index
+  call @cfill3_1x1030x24(%cq4, %cq4_s, %false) : (memref<1x1030x24xf32>, index, i1) -> ()
+  %rq4 = memref.alloc() : memref<1x1030x24xf32>
+  %rq4_s = arith.constant 3 : index
+  call @cfill3_1x1030x24(%rq4, %rq4_s, %false) : (memref<1x1030x24xf32>, index, i1) -> ()
+  call @causal_pv_long(%aq4, %bq4, %cq4) : (memref<1x1030x1030xf32>, memref<1x1030x24xf32>, memref<1x1030x24xf32>) -> ()
+  call @causal_pv_long_ref(%aq4, %bq4, %rq4, %one) : (memref<1x1030x1030xf32>, memref<1x1030x24xf32>, memref<1x1030x24xf32>, memref<f32>) -> ()
+  %nq4 = call @causal_mismatches_1x1030x24(%cq4, %rq4, %false) : (memref<1x1030x24xf32>, memref<1x1030x24xf32>, i1) -> index
+  vector.print str "causal_pv_long mismatches: "
+  vector.print %nq4 : index
   return
 }
 

@@ -1,0 +1,79 @@
+// RUN: myelin-opt %s --split-input-file --myelin-lower-contractions --canonicalize --cse | FileCheck %s
+// Causal products (myelin.causal): the register tiles and k steps they skip,
+// and the work they report (tests/lit/e2e/contraction-kernels.mlir checks
+// their results bit for bit).
+
+// "n_le_m", 64 x 64 scores in blocks of 32 rows x 1 panel: each row of
+// 8-row tiles computes the panels that start at or before its last row,
+// ceil((m0 + 8t + 8 - n0) / 32) clamped to [0, 1], and stores zeros to the
+// others. Work: 8 x 16 x (4 x 32 + 4 x 64) = 49152 of the dense 65536.
+// CHECK-LABEL: func.func @scores
+// CHECK:       scf.for %[[T:.+]] = %c0 to %c4 step %c1 {
+// CHECK:         %[[TR:.+]] = arith.muli %[[T]], %c8
+// CHECK:         %[[MT:.+]] = arith.addi %[[M0:.+]], %[[TR]]
+// CHECK:         %[[LAST:.+]] = arith.addi %[[MT]], %c39
+// CHECK:         %[[AHEAD:.+]] = arith.subi %[[LAST]], %[[N0:.+]] : index
+// CHECK:         %[[POS:.+]] = arith.maxsi %[[AHEAD]], %c0
+// CHECK:         %[[CEIL:.+]] = arith.divui %[[POS]], %c32
+// CHECK:         %[[PEND:.+]] = arith.minsi %[[CEIL]], %c1
+// CHECK:         scf.for %{{.+}} = %c0 to %[[PEND]] step %c1 {
+// CHECK:           scf.for %{{.+}} = %c0 to %c16 step %c1 iter_args(
+// CHECK:         scf.for %[[P:.+]] = %[[PEND]] to %c1 step %c1 {
+// CHECK-COUNT-16:  vector.store %cst, %arg2
+// CHECK:       } {myelin.work = 49152 : i64}
+func.func @scores(%a: memref<64x16xf32>, %b: memref<64x16xf32>, %c: memref<64x64xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<64x16xf32>, memref<64x16xf32>) outs(%c : memref<64x64xf32>) attrs = {myelin.causal = "n_le_m"} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// "k_le_m", P v with P [64, 64] zero where k > m: the k loop of the tile at
+// row mt runs to min(mt + 8, 64). Work: 8 x 32 x 8 x (1 + .. + 8) = 73728
+// of the dense 131072.
+// CHECK-LABEL: func.func @pv
+// CHECK:       scf.for %[[T:.+]] = %c0 to %c4 step %c1 {
+// CHECK:         %[[TR:.+]] = arith.muli %[[T]], %c8
+// CHECK:         %[[MT:.+]] = arith.addi %{{.+}}, %[[TR]]
+// CHECK:         %[[END:.+]] = arith.addi %[[MT]], %c8
+// CHECK:         %[[POS:.+]] = arith.maxsi %[[END]], %c0
+// CHECK:         %[[KHI:.+]] = arith.minsi %[[POS]], %c64
+// CHECK:         scf.for %{{.+}} = %c0 to %[[KHI]] step %c1 iter_args(
+// CHECK:       } {myelin.work = 73728 : i64}
+func.func @pv(%a: memref<64x64xf32>, %b: memref<64x32xf32>, %c: memref<64x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<64x64xf32>, memref<64x32xf32>) outs(%c : memref<64x32xf32>) attrs = {myelin.causal = "k_le_m"} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// "k_ge_m", P^T dY with P [64, 64] zero above its diagonal (A[m, k] =
+// P[k, m] is zero where k < m): the k loop of the tile at row mt starts at
+// mt. Work: 8 x 32 x 8 x (8 + .. + 1) = 73728 of the dense 131072.
+// CHECK-LABEL: func.func @ptdy
+// CHECK:       %[[POS:.+]] = arith.maxsi %{{.+}}, %c0
+// CHECK-NEXT:  %[[KLO:.+]] = arith.minsi %[[POS]], %c64
+// CHECK:         scf.for %{{.+}} = %[[KLO]] to %c64 step %c1 iter_args(
+// CHECK:       } {myelin.work = 73728 : i64}
+func.func @ptdy(%a: memref<64x64xf32>, %b: memref<64x32xf32>, %c: memref<64x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (k, m)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<64x64xf32>, memref<64x32xf32>) outs(%c : memref<64x32xf32>) attrs = {myelin.causal = "k_ge_m"} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
