@@ -1,4 +1,4 @@
-//===- GroupEpilogues.cpp - Elementwise consumers join their product -*- C++ -*-===//
+//===- GroupEpilogues.cpp - Consumers join their product --------*- C++ -*-===//
 //
 // Implements myelin-group-epilogues (see Passes.td). On tensors, right
 // before bufferization: an elementwise generic that consumes the result C of
@@ -36,8 +36,9 @@ bool isProduct(linalg::LinalgOp op) {
 bool canMoveAfter(linalg::GenericOp epilogue, Operation *product,
                   SmallVectorImpl<Operation *> &empties) {
   SmallVector<Value> used(epilogue->getOperands());
-  visitUsedValuesDefinedAbove(epilogue->getRegions(),
-                              [&](OpOperand *use) { used.push_back(use->get()); });
+  visitUsedValuesDefinedAbove(epilogue->getRegions(), [&](OpOperand *use) {
+    used.push_back(use->get());
+  });
   for (Value value : used) {
     Operation *def = value.getDefiningOp();
     if (!def || def == product || def->getBlock() != product->getBlock() ||

@@ -64,6 +64,8 @@ constexpr int64_t kMinBlockRows = 32;  // ... when blocks are split for threads
 constexpr int64_t kMinBlocks = 4;      // blocks wanted for the threads
 constexpr int64_t kAliasBytes = 4096;  // rows of A this far apart share L1 sets
 
+struct Epilogue;
+
 /// A contraction ready for codegen: loop dimension roles and operands.
 struct Contraction {
   linalg::LinalgOp op;
@@ -82,9 +84,10 @@ struct Contraction {
   /// An elementwise op right after the product that reads C at the index it
   /// writes (a fused activation, its derivative, a residual add): the last
   /// k block applies it to the accumulators and stores its outputs.
-  std::shared_ptr<struct Epilogue> epilogue;
+  std::shared_ptr<Epilogue> epilogue;
 };
 
+/// What the last k block applies to the accumulators (matchEpilogue).
 struct Epilogue {
   linalg::GenericOp op;
   /// Per operand of `op`, its buffer viewed with C's shape; null for an
@@ -790,12 +793,12 @@ private:
       // A scalar from outside the body (a constant of the function).
       auto type = VectorType::get({kLanes}, scalar.getType());
       Attribute value;
-      Value v = matchPattern(scalar, m_Constant(&value)) && isa<TypedAttr>(value)
-                    ? b.create<arith::ConstantOp>(
-                           loc, DenseElementsAttr::get(type, value))
-                          .getResult()
-                    : b.create<vector::BroadcastOp>(loc, type, scalar)
-                          .getResult();
+      Value v =
+          matchPattern(scalar, m_Constant(&value)) && isa<TypedAttr>(value)
+              ? b.create<arith::ConstantOp>(loc,
+                                            DenseElementsAttr::get(type, value))
+                    .getResult()
+              : b.create<vector::BroadcastOp>(loc, type, scalar).getResult();
       map.map(scalar, v);
       return v;
     };
@@ -904,7 +907,8 @@ Value viewAs(OpBuilder &b, Location loc, Value base, MemRefType type) {
   };
   Value flat = base;
   if (baseType.getRank() != 1)
-    flat = b.create<memref::CollapseShapeOp>(loc, base, all(baseType.getRank()));
+    flat =
+        b.create<memref::CollapseShapeOp>(loc, base, all(baseType.getRank()));
   if (type.getRank() == 1)
     return flat;
   return b.create<memref::ExpandShapeOp>(loc, type, flat, all(type.getRank()));
@@ -921,8 +925,7 @@ void matchEpilogue(OpBuilder &b, Contraction &c, DominanceInfo &dominance) {
   while (isReshape(next))
     next = next->getNextNode();
   auto op = dyn_cast_or_null<linalg::GenericOp>(next);
-  if (!op || !op.hasPureBufferSemantics() ||
-      !myelin::isElementwiseEpilogue(op))
+  if (!op || !op.hasPureBufferSemantics() || !myelin::isElementwiseEpilogue(op))
     return;
   auto cType = cast<MemRefType>(c.c.getType());
   Value cBase = beforeReshapes(c.c);
@@ -968,9 +971,9 @@ void matchEpilogue(OpBuilder &b, Contraction &c, DominanceInfo &dominance) {
   for (OpOperand &operand : op->getOpOperands()) {
     Value base = bases[operand.getOperandNumber()];
     bool init = op.isDpsInit(&operand);
-    c.epilogue->views.push_back(base == cBase ? (init ? c.c : Value())
-                                            : viewAs(b, c.op.getLoc(), base,
-                                                     cType));
+    c.epilogue->views.push_back(base == cBase
+                                    ? (init ? c.c : Value())
+                                    : viewAs(b, c.op.getLoc(), base, cType));
   }
 }
 

@@ -1,4 +1,6 @@
 // RUN: myelin-opt %s --split-input-file --myelin-lower-contractions --canonicalize --cse | FileCheck %s
+// myelin-approximate-math then expands the epilogue's vector tanh too.
+// RUN: myelin-opt %s --split-input-file --myelin-lower-contractions --myelin-approximate-math | FileCheck %s --check-prefix=APPROX
 
 // The elementwise op right after a product becomes its epilogue: with two k
 // blocks (K = 300), the last one (kb = 256) applies tanh(C) * C to the
@@ -28,6 +30,11 @@
 // CHECK:           vector.maskedstore %arg2
 // CHECK:           vector.maskedstore %arg3
 // CHECK-NOT:   linalg.generic
+// APPROX-LABEL: func.func @activation
+// APPROX-NOT:   math.tanh
+// APPROX:       arith.select %{{.+}} : vector<16xi1>, vector<16xf32>
+// APPROX-NOT:   math.tanh
+// APPROX-LABEL: func.func @in_place
 func.func @activation(%x: memref<16x300xf32> {llvm.noalias}, %w: memref<300x40xf32> {llvm.noalias}, %c0: memref<16x40xf32> {llvm.noalias}, %d: memref<16x40xf32> {llvm.noalias}) {
   linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : memref<16x300xf32>, memref<300x40xf32>) outs(%c0 : memref<16x40xf32>) {
   ^bb0(%p: f32, %q: f32, %r: f32):
