@@ -44,9 +44,13 @@
 // last row, "k_ge_m" starts it at its first row.
 //===----------------------------------------------------------------------===//
 
+#include "codegen/Epilogues.h"
 #include "codegen/Passes.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/IRMapping.h"
 
 namespace myelin {
 #define GEN_PASS_DEF_LOWERCONTRACTIONSPASS
@@ -69,6 +73,7 @@ constexpr int64_t kAliasBytes = 4096;  // rows of A this far apart share L1 sets
 
 /// Which part of a contraction's work matters (kCausalAttr).
 enum class Causal { None, NLeM, KLeM, KGeM };
+struct Epilogue;
 
 /// A contraction ready for codegen: loop dimension roles and operands.
 struct Contraction {
@@ -86,6 +91,20 @@ struct Contraction {
   /// from that vector, indexed by the column.
   linalg::GenericOp rowInit;
   Causal causal = Causal::None;
+  /// An elementwise op right after the product that reads C at the index it
+  /// writes (a fused activation, its derivative, a residual add): the last
+  /// k block applies it to the accumulators and stores its outputs.
+  std::shared_ptr<Epilogue> epilogue;
+};
+
+/// What the last k block applies to the accumulators (matchEpilogue).
+struct Epilogue {
+  linalg::GenericOp op;
+  /// Per operand of `op`, its buffer viewed with C's shape; null for an
+  /// input that is C (the accumulators).
+  SmallVector<Value> views;
+  /// `op` writes into C, so C itself is not stored.
+  bool writesC = false;
 };
 
 bool hasIdentityLayout(Value v) {
@@ -841,13 +860,93 @@ private:
           }
           b.create<scf::YieldOp>(loc, next);
         });
-    for (int64_t i = 0; i < tileRows; ++i)
-      for (unsigned j = 0; j < numVecs; ++j) {
-        ivs[c.m] = rowIdx[i];
-        ivs[c.n] = colIdx[j];
-        storeVec(kLoop.getResult(i * numVecs + j), c.c, indices(c.cMap, ivs),
-                 widths[j]);
+    storeTile(batchIvs, rowIdx, colIdx, widths, kb, kLoop.getResults());
+  }
+
+  /// Stores the accumulators `accs` of a tile (rows `rowIdx`, column
+  /// vectors `colIdx`) to C; with an epilogue, the last k block applies it
+  /// and stores its outputs (and C unless the epilogue overwrites it).
+  void storeTile(ValueRange batchIvs, ArrayRef<Value> rowIdx,
+                 ArrayRef<Value> colIdx, std::array<int64_t, 2> widths,
+                 Value kb, ValueRange accs) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    auto each = [&](bool fused) {
+      for (auto [i, row] : llvm::enumerate(rowIdx))
+        for (auto [j, col] : llvm::enumerate(colIdx)) {
+          ivs[c.m] = row;
+          ivs[c.n] = col;
+          Value acc = accs[i * colIdx.size() + j];
+          SmallVector<Value> idx = indices(c.cMap, ivs);
+          if (fused)
+            applyEpilogue(acc, idx, widths[j]);
+          else
+            storeVec(acc, c.c, idx, widths[j]);
+        }
+    };
+    int64_t lastKb = (k - 1) / kc * kc;
+    if (!c.epilogue || lastKb == 0) {
+      each(c.epilogue != nullptr);
+      return;
+    }
+    Value last = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, kb,
+                                         index(lastKb));
+    auto ifOp = b.create<scf::IfOp>(loc, last, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    each(true);
+    b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+    each(false);
+  }
+
+  /// The epilogue's body on the vector `acc` of C at `idx` (`width` lanes
+  /// valid): its other inputs are loaded there, its scalar ops become
+  /// vector ops and its outputs are stored there.
+  void applyEpilogue(Value acc, ValueRange idx, int64_t width) {
+    linalg::GenericOp op = c.epilogue->op;
+    Block &body = op.getRegion().front();
+    IRMapping map;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      Value view = c.epilogue->views[input->getOperandNumber()];
+      map.map(op.getMatchingBlockArgument(input),
+              view ? loadVec(view, idx, width) : acc);
+    }
+    auto vec = [&](Value scalar) {
+      if (Value v = map.lookupOrNull(scalar))
+        return v;
+      // A scalar from outside the body (a constant of the function).
+      auto type = VectorType::get({kLanes}, scalar.getType());
+      Attribute value;
+      Value v =
+          matchPattern(scalar, m_Constant(&value)) && isa<TypedAttr>(value)
+              ? b.create<arith::ConstantOp>(loc,
+                                            DenseElementsAttr::get(type, value))
+                    .getResult()
+              : b.create<vector::BroadcastOp>(loc, type, scalar).getResult();
+      map.map(scalar, v);
+      return v;
+    };
+    for (Operation &inner : body.without_terminator()) {
+      if (auto cst = dyn_cast<arith::ConstantOp>(inner)) {
+        vec(cst.getResult());
+        continue;
       }
+      SmallVector<Value> operands;
+      for (Value operand : inner.getOperands())
+        operands.push_back(vec(operand));
+      SmallVector<Type> types;
+      for (Type type : inner.getResultTypes())
+        types.push_back(VectorType::get({kLanes}, type));
+      OperationState state(loc, inner.getName(), operands, types,
+                           inner.getAttrs());
+      Operation *vectorized = b.create(state);
+      map.map(inner.getResults(), vectorized->getResults());
+    }
+    if (!c.epilogue->writesC)
+      storeVec(acc, c.c, idx, width);
+    for (auto [init, yielded] : llvm::zip(op.getDpsInitsMutable(),
+                                          body.getTerminator()->getOperands()))
+      storeVec(vec(yielded), c.epilogue->views[init.getOperandNumber()], idx,
+               width);
   }
 
   OpBuilder &b;
@@ -901,6 +1000,106 @@ bool isRowBroadcastInto(Operation *op, const Contraction &c, Value filled) {
          c.cMap.getNumResults() == 2 && c.cMap.getDimPosition(1) == c.n;
 }
 
+/// A buffer that shares no memory with any other root: an allocation, a
+/// global or a function argument marked llvm.noalias (outlined kernels).
+bool isDistinctBuffer(Value root) {
+  if (auto arg = dyn_cast<BlockArgument>(root)) {
+    auto func = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
+    return func && arg.getOwner()->isEntryBlock() &&
+           func.getArgAttr(arg.getArgNumber(),
+                           LLVM::LLVMDialect::getNoAliasAttrName());
+  }
+  return isa_and_nonnull<memref::AllocOp, memref::AllocaOp,
+                         memref::GetGlobalOp>(root.getDefiningOp());
+}
+
+bool provablyDisjoint(Value x, Value y) {
+  return x != y && isDistinctBuffer(x) && isDistinctBuffer(y);
+}
+
+/// `base` (contiguous, as many elements as `type`) viewed as `type`.
+Value viewAs(OpBuilder &b, Location loc, Value base, MemRefType type) {
+  auto baseType = cast<MemRefType>(base.getType());
+  if (baseType == type)
+    return base;
+  auto all = [](int64_t rank) {
+    ReassociationIndices dims;
+    for (int64_t d = 0; d < rank; ++d)
+      dims.push_back(d);
+    return SmallVector<ReassociationIndices>{dims};
+  };
+  Value flat = base;
+  if (baseType.getRank() != 1)
+    flat =
+        b.create<memref::CollapseShapeOp>(loc, base, all(baseType.getRank()));
+  if (type.getRank() == 1)
+    return flat;
+  return b.create<memref::ExpandShapeOp>(loc, type, flat, all(type.getRank()));
+}
+
+/// Finds the epilogue of `c`: the op right after it (past reshapes) if it
+/// is elementwise over all of C (every operand a contiguous buffer of C's
+/// size, so equal positions mean equal indices), reads C and nothing that
+/// C's stores could change, and writes C or buffers that neither the
+/// product nor the epilogue's other operands share; then builds its
+/// operands' views with C's shape at `b`.
+void matchEpilogue(OpBuilder &b, Contraction &c, DominanceInfo &dominance) {
+  Operation *next = c.op->getNextNode();
+  while (isReshape(next))
+    next = next->getNextNode();
+  auto op = dyn_cast_or_null<linalg::GenericOp>(next);
+  if (!op || !op.hasPureBufferSemantics() || !myelin::isElementwiseEpilogue(op))
+    return;
+  auto cType = cast<MemRefType>(c.c.getType());
+  Value cBase = beforeReshapes(c.c);
+  if (!hasIdentityLayout(cBase))
+    return;
+  SmallVector<Value> bases;
+  bool readsC = false, writesC = false;
+  for (OpOperand &operand : op->getOpOperands()) {
+    Value base = beforeReshapes(operand.get());
+    if (!hasIdentityLayout(operand.get()) || !hasIdentityLayout(base) ||
+        cast<MemRefType>(base.getType()).getNumElements() !=
+            cType.getNumElements() ||
+        !dominance.properlyDominates(base, c.op))
+      return;
+    bool init = op.isDpsInit(&operand);
+    if (base == cBase)
+      (init ? writesC : readsC) = true;
+    if (base != cBase && !provablyDisjoint(base, cBase))
+      return;
+    bases.push_back(base);
+  }
+  if (!readsC)
+    return;
+  // An output must not be another operand's memory, except at the same
+  // index (the same buffer as an input).
+  Value a = beforeReshapes(c.a), bIn = beforeReshapes(c.b);
+  for (OpOperand &init : op.getDpsInitsMutable()) {
+    Value out = bases[init.getOperandNumber()];
+    if (out != cBase &&
+        (!provablyDisjoint(out, a) || !provablyDisjoint(out, bIn)))
+      return;
+    for (auto [i, other] : llvm::enumerate(bases))
+      if (i != init.getOperandNumber() && other != out &&
+          !provablyDisjoint(out, other))
+        return;
+    for (OpOperand &init2 : op.getDpsInitsMutable())
+      if (&init2 != &init && bases[init2.getOperandNumber()] == out)
+        return;
+  }
+  c.epilogue = std::make_shared<Epilogue>();
+  c.epilogue->op = op;
+  c.epilogue->writesC = writesC;
+  for (OpOperand &operand : op->getOpOperands()) {
+    Value base = bases[operand.getOperandNumber()];
+    bool init = op.isDpsInit(&operand);
+    c.epilogue->views.push_back(base == cBase
+                                    ? (init ? c.c : Value())
+                                    : viewAs(b, c.op.getLoc(), base, cType));
+  }
+}
+
 class LowerContractionsPass
     : public myelin::impl::LowerContractionsPassBase<LowerContractionsPass> {
 public:
@@ -924,6 +1123,7 @@ public:
       if (std::optional<Contraction> c = match(op))
         work.push_back(*c);
     });
+    DominanceInfo dominance(getOperation());
     for (Contraction &c : work) {
       OpBuilder b(c.op);
       Location loc = c.op.getLoc();
@@ -945,7 +1145,11 @@ public:
         c.zeroFill = fill;
       else if (isRowBroadcastInto(prev, c, filled))
         c.rowInit = cast<linalg::GenericOp>(prev);
+      matchEpilogue(b, c, dominance);
       KernelBuilder(b, loc, c, rows, kBlock).build();
+      // (Reshapes left unused are dropped by the canonicalizer.)
+      if (c.epilogue)
+        c.epilogue->op->erase();
       c.op->erase();
       if (c.zeroFill)
         c.zeroFill->erase();

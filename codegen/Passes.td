@@ -232,6 +232,26 @@ def UnshareInitsPass : Pass<"myelin-unshare-inits", "::mlir::func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def GroupEpiloguesPass : Pass<"myelin-group-epilogues", "::mlir::func::FuncOp"> {
+  let summary = "Put elementwise consumers of matrix products into their kernels";
+  let description = [{
+    On tensors, before bufferization: the first elementwise linalg.generic
+    (all loops parallel, identity indexing maps, every operand of the
+    product's result type, only reading its inputs) that reads the result C
+    of a contraction moves right after it, when all it uses is available
+    there (empty tensors move along). The contraction, C's initialization
+    (a fill or bias broadcast with the contraction's location) and the
+    generic get one kernel tag combining their roles (`linear_fwd` and
+    `gelu_fwd` give `linear_gelu_fwd`, named after the contraction's layer),
+    so myelin-outline-kernels makes them one function and
+    myelin-lower-contractions applies the generic to the accumulators of
+    the product's last k block. When the generic is C's only reader, it
+    writes its result into C (one buffer, one store).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def PlanMemoryPass : Pass<"myelin-plan-memory", "::mlir::ModuleOp"> {
   let summary = "Place the intermediates of entry functions in static slots";
   let description = [{

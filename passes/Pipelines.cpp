@@ -95,6 +95,9 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   bufferization::OneShotBufferizationOptions bufferization;
   bufferization.bufferizeFunctionBoundaries = false;
   pm.addNestedPass<func::FuncOp>(createUnshareInitsPass());
+  // Elementwise consumers of matrix products join the product's kernel
+  // (applied to its accumulators by myelin-lower-contractions).
+  pm.addNestedPass<func::FuncOp>(createGroupEpiloguesPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
   pm.addPass(createCanonicalizerPass());
   bufferization::BufferDeallocationPipelineOptions dealloc;

@@ -40,6 +40,8 @@
 // CHECK-NEXT: causal_pv mismatches: 0
 // CHECK-NEXT: causal_pt mismatches: 0
 // CHECK-NEXT: causal_pv_long mismatches: 0
+// CHECK-NEXT: epilogue_act mismatches: 0 0
+// CHECK-NEXT: epilogue_grad mismatches: 0
 
 // rowmajor_long_k: row-major A with K >= 1024: A packed by in-register transposes; K blocks of 256 and a 6-deep one (k remainder of the 16-wide transposes), 4 remainder rows, an 8-column tail.
 func.func @rowmajor_long_k(%a: memref<20x1030xf32>, %b: memref<1030x40xf32>, %c: memref<20x40xf32>) {
@@ -258,6 +260,91 @@ func.func @bias_init_ref(%a: memref<20x1030xf32>, %b: memref<1030x40xf32>, %bias
     linalg.yield %x : f32
   }
   call @rowmajor_long_k_ref(%a, %b, %c, %one) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<20x40xf32>, memref<f32>) -> ()
+  return
+}
+
+// epilogue_act: an activation of C right after the product, C kept (as a
+// pre-activation is, for the backward): applied to the accumulators of the
+// last of five k blocks; C and D stored, the 8-column tail masked. (Applied
+// in the first k block instead, D mismatched everywhere.)
+func.func @epilogue_act(%a: memref<20x1030xf32> {llvm.noalias}, %b: memref<1030x40xf32> {llvm.noalias}, %c: memref<20x40xf32> {llvm.noalias}, %d: memref<20x40xf32> {llvm.noalias}) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<20x1030xf32>, memref<1030x40xf32>) outs(%c : memref<20x40xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<20x40xf32>) outs(%d : memref<20x40xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %zero = arith.constant 0.0 : f32
+    %half = arith.constant 0.5 : f32
+    %m = math.absf %x : f32
+    %h = arith.mulf %m, %half : f32
+    %r = arith.maximumf %x, %zero : f32
+    %v = arith.addf %h, %r : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @epilogue_act_ref(%a: memref<20x1030xf32>, %b: memref<1030x40xf32>, %c: memref<20x40xf32>, %d: memref<20x40xf32>, %one: memref<f32>) {
+  call @rowmajor_long_k_ref(%a, %b, %c, %one) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<20x40xf32>, memref<f32>) -> ()
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<20x40xf32>) outs(%d : memref<20x40xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %zero = arith.constant 0.0 : f32
+    %half = arith.constant 0.5 : f32
+    %m = math.absf %x : f32
+    %h = arith.mulf %m, %half : f32
+    %r = arith.maximumf %x, %zero : f32
+    %v = arith.addf %h, %r : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+// epilogue_grad: a derivative times C with a second input (the
+// pre-activation), written into C (C dies there, so C itself is not
+// stored); after a zero fill, so the first k block starts from zero.
+func.func @epilogue_grad(%a: memref<20x1030xf32> {llvm.noalias}, %b: memref<1030x40xf32> {llvm.noalias}, %pre: memref<20x40xf32> {llvm.noalias}, %c: memref<20x40xf32> {llvm.noalias}) {
+  %zero = arith.constant 0.0 : f32
+  %half = arith.constant 0.5 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<20x40xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<20x1030xf32>, memref<1030x40xf32>) outs(%c : memref<20x40xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%c, %pre : memref<20x40xf32>, memref<20x40xf32>) outs(%c : memref<20x40xf32>) {
+  ^bb0(%x: f32, %q: f32, %o: f32):
+    %pos = arith.cmpf ogt, %q, %zero : f32
+    %g = arith.select %pos, %x, %zero : f32
+    %h = arith.mulf %g, %half : f32
+    %v = arith.addf %h, %q : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @epilogue_grad_ref(%a: memref<20x1030xf32>, %b: memref<1030x40xf32>, %pre: memref<20x40xf32>, %c: memref<20x40xf32>, %one: memref<f32>) {
+  %zero = arith.constant 0.0 : f32
+  %half = arith.constant 0.5 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<20x40xf32>)
+  call @rowmajor_long_k_ref(%a, %b, %c, %one) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<20x40xf32>, memref<f32>) -> ()
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%c, %pre : memref<20x40xf32>, memref<20x40xf32>) outs(%c : memref<20x40xf32>) {
+  ^bb0(%x: f32, %q: f32, %o: f32):
+    %pos = arith.cmpf ogt, %q, %zero : f32
+    %g = arith.select %pos, %x, %zero : f32
+    %h = arith.mulf %g, %half : f32
+    %v = arith.addf %h, %q : f32
+    linalg.yield %v : f32
+  }
   return
 }
 
@@ -990,6 +1077,30 @@ func.func @main() {
   %nq4 = call @causal_mismatches_1x1030x24(%cq4, %rq4, %false) : (memref<1x1030x24xf32>, memref<1x1030x24xf32>, i1) -> index
   vector.print str "causal_pv_long mismatches: "
   vector.print %nq4 : index
+  %c9 = memref.alloc() : memref<20x40xf32>
+  %r9 = memref.alloc() : memref<20x40xf32>
+  %d9 = memref.alloc() : memref<20x40xf32>
+  %e9 = memref.alloc() : memref<20x40xf32>
+  call @fill2_20x40(%c9, %c0_s) : (memref<20x40xf32>, index) -> ()
+  call @fill2_20x40(%r9, %r0_s) : (memref<20x40xf32>, index) -> ()
+  call @epilogue_act(%a0, %b0, %c9, %d9) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<20x40xf32>, memref<20x40xf32>) -> ()
+  call @epilogue_act_ref(%a0, %b0, %r9, %e9, %one) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<20x40xf32>, memref<20x40xf32>, memref<f32>) -> ()
+  %n9 = call @mismatches_20x40(%c9, %r9) : (memref<20x40xf32>, memref<20x40xf32>) -> index
+  %m9 = call @mismatches_20x40(%d9, %e9) : (memref<20x40xf32>, memref<20x40xf32>) -> index
+  vector.print str "epilogue_act mismatches: "
+  vector.print %n9 : index punctuation <no_punctuation>
+  vector.print str " "
+  vector.print %m9 : index
+  %pre10 = memref.alloc() : memref<20x40xf32>
+  %pre10_s = arith.constant 5 : index
+  call @fill2_20x40(%pre10, %pre10_s) : (memref<20x40xf32>, index) -> ()
+  %c10 = memref.alloc() : memref<20x40xf32>
+  %r10 = memref.alloc() : memref<20x40xf32>
+  call @epilogue_grad(%a0, %b0, %pre10, %c10) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<20x40xf32>, memref<20x40xf32>) -> ()
+  call @epilogue_grad_ref(%a0, %b0, %pre10, %r10, %one) : (memref<20x1030xf32>, memref<1030x40xf32>, memref<20x40xf32>, memref<20x40xf32>, memref<f32>) -> ()
+  %n10 = call @mismatches_20x40(%c10, %r10) : (memref<20x40xf32>, memref<20x40xf32>) -> index
+  vector.print str "epilogue_grad mismatches: "
+  vector.print %n10 : index
   return
 }
 
