@@ -44,6 +44,7 @@
 // last row, "k_ge_m" starts it at its first row.
 //===----------------------------------------------------------------------===//
 
+#include "codegen/BufferRoots.h"
 #include "codegen/Epilogues.h"
 #include "codegen/Passes.h"
 
@@ -1000,23 +1001,6 @@ bool isRowBroadcastInto(Operation *op, const Contraction &c, Value filled) {
          c.cMap.getNumResults() == 2 && c.cMap.getDimPosition(1) == c.n;
 }
 
-/// A buffer that shares no memory with any other root: an allocation, a
-/// global or a function argument marked llvm.noalias (outlined kernels).
-bool isDistinctBuffer(Value root) {
-  if (auto arg = dyn_cast<BlockArgument>(root)) {
-    auto func = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
-    return func && arg.getOwner()->isEntryBlock() &&
-           func.getArgAttr(arg.getArgNumber(),
-                           LLVM::LLVMDialect::getNoAliasAttrName());
-  }
-  return isa_and_nonnull<memref::AllocOp, memref::AllocaOp,
-                         memref::GetGlobalOp>(root.getDefiningOp());
-}
-
-bool provablyDisjoint(Value x, Value y) {
-  return x != y && isDistinctBuffer(x) && isDistinctBuffer(y);
-}
-
 /// `base` (contiguous, as many elements as `type`) viewed as `type`.
 Value viewAs(OpBuilder &b, Location loc, Value base, MemRefType type) {
   auto baseType = cast<MemRefType>(base.getType());
@@ -1066,7 +1050,7 @@ void matchEpilogue(OpBuilder &b, Contraction &c, DominanceInfo &dominance) {
     bool init = op.isDpsInit(&operand);
     if (base == cBase)
       (init ? writesC : readsC) = true;
-    if (base != cBase && !provablyDisjoint(base, cBase))
+    if (base != cBase && !myelin::provablyDisjoint(base, cBase))
       return;
     bases.push_back(base);
   }
@@ -1078,11 +1062,11 @@ void matchEpilogue(OpBuilder &b, Contraction &c, DominanceInfo &dominance) {
   for (OpOperand &init : op.getDpsInitsMutable()) {
     Value out = bases[init.getOperandNumber()];
     if (out != cBase &&
-        (!provablyDisjoint(out, a) || !provablyDisjoint(out, bIn)))
+        (!myelin::provablyDisjoint(out, a) || !myelin::provablyDisjoint(out, bIn)))
       return;
     for (auto [i, other] : llvm::enumerate(bases))
       if (i != init.getOperandNumber() && other != out &&
-          !provablyDisjoint(out, other))
+          !myelin::provablyDisjoint(out, other))
         return;
     for (OpOperand &init2 : op.getDpsInitsMutable())
       if (&init2 != &init && bases[init2.getOperandNumber()] == out)

@@ -6,6 +6,7 @@
 // and scalars they use.
 //===----------------------------------------------------------------------===//
 
+#include "codegen/BufferRoots.h"
 #include "codegen/Passes.h"
 #include "ir/Provenance.h"
 
@@ -61,20 +62,6 @@ bool isRebuildableView(Operation *op) {
     if (!matchPattern(operand, m_Constant()))
       return false;
   return true;
-}
-
-/// A buffer that shares no memory with any other root: an allocation, a
-/// global or a function argument marked llvm.noalias (the entry points'
-/// runtime buffers are distinct allocations).
-bool isDistinctBuffer(Value root) {
-  if (auto arg = dyn_cast<BlockArgument>(root)) {
-    auto func = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
-    return func && arg.getOwner()->isEntryBlock() &&
-           func.getArgAttr(arg.getArgNumber(),
-                           LLVM::LLVMDialect::getNoAliasAttrName());
-  }
-  return isa_and_nonnull<memref::AllocOp, memref::AllocaOp,
-                         memref::GetGlobalOp>(root.getDefiningOp());
 }
 
 class OutlineKernelsPass
@@ -159,7 +146,7 @@ void OutlineKernelsPass::outline(func::FuncOp entry, const Group &group) {
   for (Value value : used)
     collect(value);
   bool noalias = llvm::all_of(args, [](Value arg) {
-    return !isa<MemRefType>(arg.getType()) || isDistinctBuffer(arg);
+    return !isa<MemRefType>(arg.getType()) || myelin::isDistinctBuffer(arg);
   });
 
   // The kernel function.

@@ -17,11 +17,10 @@
 // vectorizes when the combiner allows reassociation.
 //===----------------------------------------------------------------------===//
 
+#include "codegen/BufferRoots.h"
 #include "codegen/Passes.h"
 
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace myelin {
 #define GEN_PASS_DEF_PROMOTEACCUMULATORSPASS
@@ -31,39 +30,6 @@ namespace myelin {
 using namespace mlir;
 
 namespace {
-
-/// The buffer `v` is a view of, through view-like ops.
-Value rootOf(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
-    if (!view)
-      break;
-    v = view.getViewSource();
-  }
-  return v;
-}
-
-/// True if `root` is a buffer no other root can alias: a fresh allocation,
-/// a global, or a function argument marked `llvm.noalias`.
-bool isIdentifiedRoot(Value root) {
-  if (auto arg = dyn_cast<BlockArgument>(root)) {
-    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-    return func && arg.getOwner()->isEntryBlock() &&
-           func.getArgAttr(arg.getArgNumber(),
-                           LLVM::LLVMDialect::getNoAliasAttrName());
-  }
-  return isa_and_nonnull<memref::AllocOp, memref::AllocaOp,
-                         memref::GetGlobalOp>(root.getDefiningOp());
-}
-
-/// True if `a` and `b` (identified roots) are different buffers.
-bool distinctRoots(Value a, Value b) {
-  if (a == b)
-    return false;
-  auto ga = a.getDefiningOp<memref::GetGlobalOp>();
-  auto gb = b.getDefiningOp<memref::GetGlobalOp>();
-  return !(ga && gb && ga.getName() == gb.getName());
-}
 
 /// The buffer operand of a memory access this pass understands, or null.
 Value accessedBuffer(Operation *op) {
@@ -99,7 +65,7 @@ SmallVector<Accumulator> findAccumulators(scf::ForOp loop) {
   bool understood = true;
   loop.getBody()->walk([&](Operation *op) {
     if (Value buffer = accessedBuffer(op)) {
-      accesses.push_back({op, rootOf(buffer)});
+      accesses.push_back({op, myelin::viewRoot(buffer)});
       return;
     }
     if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
@@ -117,19 +83,13 @@ SmallVector<Accumulator> findAccumulators(scf::ForOp loop) {
           return loop.isDefinedOutsideOfLoop(v);
         }))
       continue;
-    Value root = rootOf(load.getMemRef());
-    if (!isIdentifiedRoot(root))
+    Value root = myelin::viewRoot(load.getMemRef());
+    if (!myelin::isDistinctBuffer(root))
       continue;
     memref::StoreOp store;
     bool ok = true;
     for (auto [other, otherRoot] : accesses) {
-      if (other == load)
-        continue;
-      if (!isIdentifiedRoot(otherRoot)) {
-        ok = false;
-        break;
-      }
-      if (distinctRoots(root, otherRoot))
+      if (other == load || myelin::provablyDisjoint(root, otherRoot))
         continue;
       auto s = dyn_cast<memref::StoreOp>(other);
       if (store || !s || s.getMemRef() != load.getMemRef() ||

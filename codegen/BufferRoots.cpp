@@ -1,0 +1,39 @@
+//===- BufferRoots.cpp - Which buffers may share memory ---------*- C++ -*-===//
+
+#include "codegen/BufferRoots.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+using namespace mlir;
+
+Value myelin::viewRoot(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      break;
+    v = view.getViewSource();
+  }
+  return v;
+}
+
+bool myelin::isDistinctBuffer(Value root) {
+  if (auto arg = dyn_cast<BlockArgument>(root)) {
+    auto func = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
+    return func && arg.getOwner()->isEntryBlock() &&
+           func.getArgAttr(arg.getArgNumber(),
+                           LLVM::LLVMDialect::getNoAliasAttrName());
+  }
+  return isa_and_nonnull<memref::AllocOp, memref::AllocaOp,
+                         memref::GetGlobalOp>(root.getDefiningOp());
+}
+
+bool myelin::provablyDisjoint(Value x, Value y) {
+  if (x == y || !isDistinctBuffer(x) || !isDistinctBuffer(y))
+    return false;
+  auto gx = x.getDefiningOp<memref::GetGlobalOp>();
+  auto gy = y.getDefiningOp<memref::GetGlobalOp>();
+  return !(gx && gy && gx.getName() == gy.getName());
+}

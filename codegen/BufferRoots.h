@@ -1,0 +1,30 @@
+//===- BufferRoots.h - Which buffers may share memory -----------*- C++ -*-===//
+//
+// Alias facts the kernel passes rely on (outlining's noalias arguments,
+// epilogue fusion, accumulator promotion): a view's underlying buffer, and
+// whether two buffers are provably different memory.
+//===----------------------------------------------------------------------===//
+
+#ifndef MYELIN_CODEGEN_BUFFERROOTS_H
+#define MYELIN_CODEGEN_BUFFERROOTS_H
+
+#include "mlir/IR/Value.h"
+
+namespace myelin {
+
+/// The buffer `v` is a view of, through view-like ops (reshapes, subviews,
+/// casts).
+mlir::Value viewRoot(mlir::Value v);
+
+/// True if `root` is memory no other distinct buffer shares: an
+/// allocation, a global, or a function argument marked `llvm.noalias` (the
+/// outlined kernels' distinct buffers).
+bool isDistinctBuffer(mlir::Value root);
+
+/// True if `x` and `y` are distinct buffers of different memory (two
+/// `memref.get_global` of one symbol are the same memory).
+bool provablyDisjoint(mlir::Value x, mlir::Value y);
+
+} // namespace myelin
+
+#endif // MYELIN_CODEGEN_BUFFERROOTS_H
