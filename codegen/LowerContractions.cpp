@@ -1129,7 +1129,10 @@ public:
         c.zeroFill = fill;
       else if (isRowBroadcastInto(prev, c, filled))
         c.rowInit = cast<linalg::GenericOp>(prev);
-      matchEpilogue(b, c, dominance);
+      // Tiles an "n_le_m" product skips get zeros in C, not the
+      // epilogue's outputs, so such a product keeps its consumer separate.
+      if (c.causal != Causal::NLeM)
+        matchEpilogue(b, c, dominance);
       KernelBuilder(b, loc, c, rows, kBlock).build();
       // (Reshapes left unused are dropped by the canonicalizer.)
       if (c.epilogue)

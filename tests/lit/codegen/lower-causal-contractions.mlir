@@ -77,3 +77,30 @@ func.func @ptdy(%a: memref<64x64xf32>, %b: memref<64x32xf32>, %c: memref<64x32xf
   }
   return
 }
+
+// -----
+
+// An elementwise consumer of an "n_le_m" product stays a separate op: the
+// skipped tiles hold zeros in C, which the consumer must still see (an
+// epilogue would leave its output unwritten there).
+// CHECK-LABEL: func.func @scores_consumer
+// CHECK:       myelin.work = 49152
+// CHECK:       linalg.generic
+// CHECK-SAME:  ins(%arg2 : memref<64x64xf32>) outs(%arg3 : memref<64x64xf32>)
+func.func @scores_consumer(%a: memref<64x16xf32> {llvm.noalias}, %b: memref<64x16xf32> {llvm.noalias}, %c: memref<64x64xf32> {llvm.noalias}, %d: memref<64x64xf32> {llvm.noalias}) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<64x16xf32>, memref<64x16xf32>) outs(%c : memref<64x64xf32>) attrs = {myelin.causal = "n_le_m"} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<64x64xf32>) outs(%d : memref<64x64xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %cst = arith.constant 0.125 : f32
+    %y = arith.mulf %x, %cst : f32
+    linalg.yield %y : f32
+  }
+  return
+}
