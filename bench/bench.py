@@ -485,6 +485,12 @@ def report(result):
                f"wall-clock median {p['median'][0]:.1f} / {p['median'][1]:.1f})")
     t = result.get("torch")
     out.append("PyTorch peer: " + (t["status"] if t else "not run"))
+    if len(p["median"]) > 1 and p["threads"][1] > 1:
+        scaling = p["median"][1] / p["median"][0] if p["median"][0] > 0 else 0.0
+        if scaling < 0.75 * p["threads"][1]:
+            out.append(f"WARNING: {p['threads'][1]} threads reached only {scaling:.2f}x the "
+                       f"one-thread FMA rate (wall clock): the CPUs are shared right now, "
+                       f"so step times and ratios are not those of an idle machine")
     out.append("")
     if result["models"]:
         header = ["model", "params", "ms/step median [min-max]", "GFLOP/s", "%peak",
