@@ -57,10 +57,19 @@ struct Accumulator {
   memref::StoreOp store;
 };
 
-/// The accumulators of `loop`: a load and a later store of the same element
-/// of a buffer, both directly in the body at loop-invariant indices, where
-/// nothing else in the loop may touch that buffer.
+/// The accumulators of `loop` (static bounds, at least one iteration): a
+/// load and a later store of the same element of a buffer, both directly in
+/// the body at loop-invariant indices, where nothing else in the loop may
+/// touch that buffer.
 SmallVector<Accumulator> findAccumulators(scf::ForOp loop) {
+  SmallVector<Accumulator> result;
+  // Only loops known to run: a loop that may run zero times would now load
+  // and store the element where it accessed nothing (a race if another
+  // thread owns that element meanwhile).
+  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+  std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+  if (!lb || !ub || *lb >= *ub)
+    return result;
   SmallVector<std::pair<Operation *, Value>> accesses; // op, root
   bool understood = true;
   loop.getBody()->walk([&](Operation *op) {
@@ -73,7 +82,6 @@ SmallVector<Accumulator> findAccumulators(scf::ForOp loop) {
       return;
     understood = false;
   });
-  SmallVector<Accumulator> result;
   if (!understood)
     return result;
   for (Operation &op : loop.getBody()->without_terminator()) {

@@ -64,12 +64,14 @@ func.func @two_stats(%x: memref<4x16xf32> {llvm.noalias}, %sum: memref<f32> {llv
 
 // Left alone: arguments that may alias (no llvm.noalias); the accumulator
 // read elsewhere in the loop through another view; an index that changes
-// with the loop; a call (unknown effects); the store before the load.
+// with the loop; a call (unknown effects); the store before the load; a
+// loop whose trip count is not known to be positive.
 // CHECK-LABEL: func.func @kept(
 // CHECK-NOT: iter_args
 // CHECK: return
 func.func @kept(%x: memref<8x64xf32>, %m: memref<8xf32>,
-                %y: memref<8x64xf32> {llvm.noalias}, %n: memref<8xf32> {llvm.noalias}) {
+                %y: memref<8x64xf32> {llvm.noalias}, %n: memref<8xf32> {llvm.noalias},
+                %count: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
@@ -109,6 +111,12 @@ func.func @kept(%x: memref<8x64xf32>, %m: memref<8xf32>,
     memref.store %zero, %n[%c1] : memref<8xf32>
     %a = memref.load %n[%c1] : memref<8xf32>
     %r = arith.addf %a, %v : f32
+  }
+  scf.for %j = %c0 to %count step %c1 {
+    %v = memref.load %y[%c1, %j] : memref<8x64xf32>
+    %a = memref.load %n[%c1] : memref<8xf32>
+    %r = arith.addf %a, %v : f32
+    memref.store %r, %n[%c1] : memref<8xf32>
   }
   return
 }
