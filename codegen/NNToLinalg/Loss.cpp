@@ -26,27 +26,6 @@ Value isLabel(OpBuilder &b, Location loc, unsigned rank, Value label) {
   return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, cls, labelIdx);
 }
 
-/// Row max and row sum of exp(x - max) of [..., C] logits: two vectorizable
-/// row reductions. The forward and the backward build the same two generics
-/// from the same logits, so CSE leaves one pair for both.
-std::pair<Value, Value> buildSoftmaxStats(OpBuilder &b, Location loc,
-                                          Value logits) {
-  auto type = cast<RankedTensorType>(logits.getType());
-  Value rowMax = buildLastDimGeneric(
-      b, loc, type, {logits}, {}, {}, LastDimResult::Rows,
-      {-std::numeric_limits<float>::infinity()},
-      [](OpBuilder &nb, Location l, ValueRange a) {
-        return SmallVector<Value>{nb.create<arith::MaximumFOp>(l, a[1], a[0])};
-      })[0];
-  Value rowSum = buildLastDimGeneric(
-      b, loc, type, {logits}, {rowMax}, {}, LastDimResult::Rows, {0.0f},
-      [](OpBuilder &nb, Location l, ValueRange a) {
-        FastArith m{nb, l};
-        return SmallVector<Value>{m.add(a[2], m.exp(m.sub(a[0], a[1])))};
-      })[0];
-  return {rowMax, rowSum};
-}
-
 // logsumexp(logits[p]) - logits[p, labels[p]] for every leading position p.
 struct SoftmaxCrossEntropyLowering
     : OpRewritePattern<nn::SoftmaxCrossEntropyOp> {

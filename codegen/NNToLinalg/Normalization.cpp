@@ -233,16 +233,7 @@ struct SoftmaxLowering : OpRewritePattern<nn::SoftmaxOp> {
     Location loc = op.getLoc();
     Value x = op.getInput();
     auto type = cast<RankedTensorType>(x.getType());
-    Value max = buildLastDimGeneric(
-        rewriter, loc, type, {x}, {}, {}, Kind::Rows,
-        {-std::numeric_limits<float>::infinity()},
-        [](OpBuilder &b, Location l, ValueRange a) {
-          return SmallVector<Value>{b.create<arith::MaximumFOp>(l, a[1], a[0])};
-        })[0];
-    Value sum =
-        rowSum(rewriter, loc, type, {x}, {max}, [](FastArith m, ValueRange a) {
-          return m.exp(m.sub(a[0], a[1]));
-        });
+    auto [max, sum] = buildSoftmaxStats(rewriter, loc, x);
     Value y = buildLastDimGeneric(
         rewriter, loc, type, {x}, {max, sum}, {}, Kind::Full, {0.0f},
         withArith([](FastArith m, ValueRange a) {

@@ -147,4 +147,22 @@ Value FastArith::sigmoid(Value x) {
   return div(c(1.0f), add(c(1.0f), exp(b.create<arith::NegFOp>(loc, x))));
 }
 
+std::pair<Value, Value> buildSoftmaxStats(OpBuilder &b, Location loc,
+                                          Value logits) {
+  auto type = cast<RankedTensorType>(logits.getType());
+  Value rowMax = buildLastDimGeneric(
+      b, loc, type, {logits}, {}, {}, LastDimResult::Rows,
+      {-std::numeric_limits<float>::infinity()},
+      [](OpBuilder &nb, Location l, ValueRange a) {
+        return SmallVector<Value>{nb.create<arith::MaximumFOp>(l, a[1], a[0])};
+      })[0];
+  Value rowSum = buildLastDimGeneric(
+      b, loc, type, {logits}, {rowMax}, {}, LastDimResult::Rows, {0.0f},
+      [](OpBuilder &nb, Location l, ValueRange a) {
+        FastArith m{nb, l};
+        return SmallVector<Value>{m.add(a[2], m.exp(m.sub(a[0], a[1])))};
+      })[0];
+  return {rowMax, rowSum};
+}
+
 } // namespace myelin::codegen

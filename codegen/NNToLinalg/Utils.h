@@ -85,6 +85,12 @@ struct FastArith {
   mlir::Value sigmoid(mlir::Value x);
 };
 
+/// Row max and row sum of exp(x - max) over the last dimension of `x`: two
+/// vectorizable row reductions (softmax, and softmax cross-entropy's forward
+/// and backward, where CSE leaves one pair for both).
+std::pair<mlir::Value, mlir::Value>
+buildSoftmaxStats(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+
 } // namespace myelin::codegen
 
 #endif // MYELIN_CODEGEN_NNTOLINALG_UTILS_H
