@@ -88,7 +88,10 @@ def LowerContractionsPass : Pass<"myelin-lower-contractions", "::mlir::func::Fun
     panels. Transposed operands are packed through in-register 16 x 16
     transposes. The blocks (with the batch) form one `scf.parallel`,
     threaded by myelin-parallelize-loops. Column remainders use masked
-    vector loads/stores of C, row remainders a shorter tile.
+    vector loads/stores of C, row remainders a shorter tile. A tile's k loop
+    runs `k-unroll` steps per iteration (then the remainder one at a time),
+    so the loop's increment and branch do not take issue slots of the
+    FMA ports at every step.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect",
@@ -98,7 +101,9 @@ def LowerContractionsPass : Pass<"myelin-lower-contractions", "::mlir::func::Fun
     Option<"rows", "rows", "int64_t", "8",
            "Rows of the output per register tile (accumulators = 2 x rows)">,
     Option<"kBlock", "k-block", "int64_t", "256",
-           "Largest reduction slice per pass over a B panel">
+           "Largest reduction slice per pass over a B panel">,
+    Option<"kUnroll", "k-unroll", "int64_t", "4",
+           "k steps per iteration of a register tile's loop">
   ];
 }
 

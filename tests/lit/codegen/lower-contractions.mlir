@@ -1,7 +1,22 @@
-// RUN: myelin-opt %s --split-input-file --myelin-lower-contractions --canonicalize --cse | FileCheck %s
+// RUN: myelin-opt %s --split-input-file --myelin-lower-contractions=k-unroll=1 --canonicalize --cse | FileCheck %s
+// RUN: myelin-opt %s --split-input-file --myelin-lower-contractions --canonicalize --cse | FileCheck %s --check-prefix=UNROLL
 // RUN: not myelin-opt %s --split-input-file --myelin-lower-contractions=rows=15 2>&1 | FileCheck %s --check-prefix=ROWS
+// RUN: not myelin-opt %s --split-input-file --myelin-lower-contractions=k-unroll=0 2>&1 | FileCheck %s --check-prefix=UNROLL0
 
-// ROWS: rows must be in [1, 14]
+// ROWS: rows must be in [1, 14] (2 x rows accumulators must fit the 32 vector registers), got 15
+// UNROLL0: k-unroll must be in [1, 16], got 0
+
+// By default a tile's k loop takes 4 steps per iteration, then the rest one
+// at a time (the checks above use k-unroll=1): in @matmul (k = 6) the
+// canonicalizer inlines the single unrolled iteration and steps 4 and 5
+// remain; @long_rows (k = 256) is all unrolled, 4 x 16 FMAs per iteration.
+// UNROLL-LABEL: func.func @matmul
+// UNROLL:       scf.for %{{.+}} = %c4 to %c6 step %c1 iter_args(
+// UNROLL-LABEL: func.func @long_rows
+// UNROLL:       scf.for %{{.+}} = %c0 to %c256 step %c4 iter_args(
+// UNROLL-COUNT-64: vector.fma
+// UNROLL-NOT:   vector.fma
+// UNROLL:       scf.yield
 
 #a = affine_map<(m, k, n) -> (m, k)>
 #b = affine_map<(m, k, n) -> (k, n)>

@@ -20,10 +20,11 @@
 // RUN: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
 // Other tile heights and k blocks: 4-row tiles (4-row transposes), 5-row
 // tiles (A packed element by element) with k blocks of 100 (not a multiple
-// of the 16-wide transposes).
+// of the 16-wide transposes) and 3 k steps per loop iteration (so tiles
+// also take the one-step remainder loop; the default is 4).
 // RUN: myelin-opt %s --buffer-deallocation-pipeline --myelin-lower-contractions=rows=4 --myelin-parallelize-loops=min-work=1000000000000 --convert-linalg-to-loops --lower-affine --convert-scf-to-cf --convert-vector-to-llvm --expand-strided-metadata --lower-affine --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --reconcile-unrealized-casts \
 // RUN: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
-// RUN: myelin-opt %s --buffer-deallocation-pipeline --myelin-lower-contractions="rows=5 k-block=100" --myelin-parallelize-loops=min-work=1000000000000 --convert-linalg-to-loops --lower-affine --convert-scf-to-cf --convert-vector-to-llvm --expand-strided-metadata --lower-affine --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --reconcile-unrealized-casts \
+// RUN: myelin-opt %s --buffer-deallocation-pipeline --myelin-lower-contractions="rows=5 k-block=100 k-unroll=3" --myelin-parallelize-loops=min-work=1000000000000 --convert-linalg-to-loops --lower-affine --convert-scf-to-cf --convert-vector-to-llvm --expand-strided-metadata --lower-affine --finalize-memref-to-llvm --convert-math-to-llvm --convert-arith-to-llvm --convert-func-to-llvm --convert-cf-to-llvm --reconcile-unrealized-casts \
 // RUN: | mlir-cpu-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
 
 // CHECK:      rowmajor_long_k mismatches: 0
