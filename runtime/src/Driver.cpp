@@ -295,16 +295,19 @@ extern "C" int myelin_rt_main(int argc, char **argv,
   // pages rather than faulting in fresh zeroed ones.
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
-  // OpenMP threads that finish a parallel region spin for 20 us, then sleep
+  // OpenMP threads that finish a parallel region spin for 2 ms, then sleep
   // (libomp reads this when it starts, at the first parallel region). A
-  // step runs hundreds of parallel regions a few microseconds apart: with
-  // no spin (KMP_BLOCKTIME=0) each one waits for a sleeping worker to wake
-  // up, twice (fork and join), which cost the GPT step about 8% (median
-  // step 288 -> 264 ms, MLP 3.4 -> 3.1 ms, interleaved runs); libomp's
-  // default 200 ms spin takes the core from other processes whenever the
-  // machine is shared. A user's own setting wins.
+  // step runs hundreds of parallel regions microseconds apart, and a worker
+  // that went to sleep between two of them has to be woken twice (fork and
+  // join); in a VM its idle vCPU halts, and waking it costs far more when
+  // the host is busy. Interleaved GPT runs (2026-11-30): no spin 288 ms per
+  // step, 20 us 264 ms; 20 us 259 ms, 2 ms 205 ms on a busy host; 20 us
+  // 206 ms, 200 us 187 ms, 5 ms 187 ms, 200 ms 186 ms on a quiet one. 2 ms
+  // covers the serial gaps of a step, while libomp's default 200 ms would
+  // keep a core busy long after training stops to log or evaluate. A
+  // user's own setting wins.
   if (!std::getenv("OMP_WAIT_POLICY") && !std::getenv("KMP_BLOCKTIME"))
-    setenv("KMP_BLOCKTIME", "20us", /*overwrite=*/0);
+    setenv("KMP_BLOCKTIME", "2ms", /*overwrite=*/0);
   return myelin::rt::runMain(argc, argv, model, std::cout, std::cerr,
                              isatty(STDERR_FILENO) == 1);
 }
