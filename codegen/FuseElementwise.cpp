@@ -2,12 +2,16 @@
 //
 // Implements myelin-fuse-elementwise: upstream linalg elementwise fusion,
 // reshape folding and constant folding, driven by a control function that
-// refuses fusions which would evaluate a producer element more than once.
+// refuses fusions which would evaluate a producer element more than once;
+// and transposes folded into the matrix products that read them (a product
+// reads its operands through indexing maps in any layout, and packs them
+// anyway).
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -32,6 +36,57 @@ bool shouldFuse(OpOperand *fused) {
   return consumer.getMatchingIndexingMap(fused).isPermutation();
 }
 
+/// A linalg.generic that only copies its input to its output in another
+/// order (both maps permutations, the body a yield of the input).
+bool isTransposeCopy(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
+      op.getNumParallelLoops() != op.getNumLoops() ||
+      !op.hasPureTensorSemantics())
+    return false;
+  OpOperand *input = op.getDpsInputOperand(0);
+  OpOperand *init = op.getDpsInitOperand(0);
+  if (!op.getMatchingIndexingMap(input).isPermutation() ||
+      !op.getMatchingIndexingMap(init).isPermutation())
+    return false;
+  auto yield = cast<linalg::YieldOp>(op.getBody()->getTerminator());
+  return op.getBody()->getOperations().size() == 1 &&
+         yield.getValues()[0] == op.getMatchingBlockArgument(input);
+}
+
+/// A matrix product (linalg.generic contraction) reading the result of a
+/// transpose copy reads the copy's input instead, through the composed
+/// indexing map: the copy's memory pass goes, and the product's packing
+/// reorders the operand as it already does for any layout. Once no
+/// product reads the copy, it is dead.
+struct FoldTransposeIntoContraction
+    : public OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!linalg::isaContractionOpInterface(op) || !op.hasPureTensorSemantics())
+      return failure();
+    for (OpOperand *operand : op.getDpsInputOperands()) {
+      auto copy = operand->get().getDefiningOp<linalg::GenericOp>();
+      if (!copy || !isTransposeCopy(copy))
+        continue;
+      // Product loops -> copy's output index -> copy's loops -> its input.
+      AffineMap toInput =
+          copy.getMatchingIndexingMap(copy.getDpsInputOperand(0))
+              .compose(inversePermutation(
+                  copy.getMatchingIndexingMap(copy.getDpsInitOperand(0))));
+      SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+      unsigned index = operand->getOperandNumber();
+      maps[index] = toInput.compose(maps[index]);
+      rewriter.modifyOpInPlace(op, [&] {
+        operand->set(copy.getDpsInputOperand(0)->get());
+        op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      });
+      return success();
+    }
+    return failure();
+  }
+};
+
 class FuseElementwisePass
     : public myelin::impl::FuseElementwisePassBase<FuseElementwisePass> {
 public:
@@ -48,6 +103,7 @@ public:
     ctx->getLoadedDialect<linalg::LinalgDialect>()->getCanonicalizationPatterns(
         patterns);
     linalg::populateConstantFoldLinalgOperations(patterns, shouldFuse);
+    patterns.add<FoldTransposeIntoContraction>(ctx);
     GreedyRewriteConfig config;
     config.useTopDownTraversal = true;
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns),

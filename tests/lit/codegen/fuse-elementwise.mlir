@@ -56,3 +56,64 @@ func.func @no_recompute(%h: tensor<4x8xf32>, %w: tensor<8x16xf32>, %acc: tensor<
   } -> tensor<4x16xf32>
   return %p : tensor<4x16xf32>
 }
+
+// -----
+
+// Attention's head split: q and k transposed from [b, t, h, d] to
+// [b, h, t, d] feed the scores product, k also a second product. The
+// products read q and k in place through the composed maps, so both copies
+// are gone; a transpose that computes (here a negation) stays a producer.
+#qt = affine_map<(b, h, t, d) -> (b, t, h, d)>
+#id4 = affine_map<(b, h, t, d) -> (b, h, t, d)>
+#sa = affine_map<(b, h, i, j, d) -> (b, h, i, d)>
+#sb = affine_map<(b, h, i, j, d) -> (b, h, j, d)>
+#sc = affine_map<(b, h, i, j, d) -> (b, h, i, j)>
+// CHECK-DAG:   #[[QMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, d4)>
+// CHECK-DAG:   #[[KMAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d3, d1, d4)>
+// CHECK-LABEL: func.func @head_split
+// CHECK-SAME:    (%[[Q:.+]]: tensor<2x8x3x4xf32>, %[[K:.+]]: tensor<2x8x3x4xf32>)
+// CHECK:       %[[NEG:.+]] = linalg.generic
+// CHECK-SAME:    ins(%[[Q]] :
+// CHECK:         arith.negf
+// CHECK:       linalg.generic {indexing_maps = [#[[QMAP]], #[[KMAP]], {{.*}}]
+// CHECK-SAME:    ins(%[[Q]], %[[K]] :
+// CHECK:       linalg.generic {indexing_maps = [{{.*}}, #[[KMAP]], {{.*}}]
+// CHECK-SAME:    ins(%[[NEG]], %[[K]] :
+// CHECK-NOT:   linalg.generic
+func.func @head_split(%q: tensor<2x8x3x4xf32>, %k: tensor<2x8x3x4xf32>) -> (tensor<2x3x8x8xf32>, tensor<2x3x8x8xf32>) {
+  %e = tensor.empty() : tensor<2x3x8x4xf32>
+  %qt = linalg.generic {indexing_maps = [#qt, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%q : tensor<2x8x3x4xf32>) outs(%e : tensor<2x3x8x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<2x3x8x4xf32>
+  %kt = linalg.generic {indexing_maps = [#qt, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%k : tensor<2x8x3x4xf32>) outs(%e : tensor<2x3x8x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<2x3x8x4xf32>
+  %neg = linalg.generic {indexing_maps = [#qt, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%q : tensor<2x8x3x4xf32>) outs(%e : tensor<2x3x8x4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n : f32
+  } -> tensor<2x3x8x4xf32>
+  %zero = arith.constant 0.0 : f32
+  %se = tensor.empty() : tensor<2x3x8x8xf32>
+  %sz = linalg.fill ins(%zero : f32) outs(%se : tensor<2x3x8x8xf32>) -> tensor<2x3x8x8xf32>
+  %s = linalg.generic {indexing_maps = [#sa, #sb, #sc], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%qt, %kt : tensor<2x3x8x4xf32>, tensor<2x3x8x4xf32>) outs(%sz : tensor<2x3x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %c, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<2x3x8x8xf32>
+  %s2 = linalg.generic {indexing_maps = [#sa, #sb, #sc], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%neg, %kt : tensor<2x3x8x4xf32>, tensor<2x3x8x4xf32>) outs(%sz : tensor<2x3x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %c, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<2x3x8x8xf32>
+  return %s, %s2 : tensor<2x3x8x8xf32>, tensor<2x3x8x8xf32>
+}
