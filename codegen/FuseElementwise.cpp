@@ -3,9 +3,9 @@
 // Implements myelin-fuse-elementwise: upstream linalg elementwise fusion,
 // reshape folding and constant folding, driven by a control function that
 // refuses fusions which would evaluate a producer element more than once;
-// and transposes folded into the matrix products that read them (a product
-// reads its operands through indexing maps in any layout, and packs them
-// anyway).
+// and transposes folded into the matrix products that read them or whose
+// result they copy (a product reads and writes its operands through
+// indexing maps in any layout, and packs its inputs anyway).
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
@@ -87,6 +87,54 @@ struct FoldTransposeIntoContraction
   }
 };
 
+/// A transpose copy of a matrix product's result, the product's only use,
+/// becomes the product itself writing that layout: its output map composed
+/// with the permutation, its constant fill applied to the copy's
+/// destination instead (attention's head merge: P v and the gradients of
+/// q, k and v write [b, t, h, d] directly).
+struct FoldTransposeIntoContractionResult
+    : public OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp copy,
+                                PatternRewriter &rewriter) const override {
+    if (!isTransposeCopy(copy))
+      return failure();
+    auto product =
+        copy.getDpsInputOperand(0)->get().getDefiningOp<linalg::GenericOp>();
+    if (!product || !product->hasOneUse() || product.getNumDpsInits() != 1 ||
+        !linalg::isaContractionOpInterface(product) ||
+        !product.hasPureTensorSemantics())
+      return failure();
+    OpOperand *init = product.getDpsInitOperand(0);
+    auto fill = init->get().getDefiningOp<linalg::FillOp>();
+    if (!fill)
+      return failure();
+    // Product's output index -> copy's loops -> copy's output index.
+    AffineMap toOutput =
+        copy.getMatchingIndexingMap(copy.getDpsInitOperand(0))
+            .compose(inversePermutation(
+                copy.getMatchingIndexingMap(copy.getDpsInputOperand(0))));
+    SmallVector<AffineMap> maps = product.getIndexingMapsArray();
+    unsigned index = init->getOperandNumber();
+    maps[index] = toOutput.compose(maps[index]);
+    rewriter.setInsertionPoint(copy);
+    Value filled = rewriter
+                       .create<linalg::FillOp>(fill.getLoc(),
+                                               fill.getInputs()[0],
+                                               copy.getDpsInitOperand(0)->get())
+                       .getResult(0);
+    auto rewritten = cast<linalg::GenericOp>(rewriter.clone(*product));
+    rewriter.modifyOpInPlace(rewritten, [&] {
+      rewritten.getDpsInitOperand(0)->set(filled);
+      rewritten.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      rewritten->getResult(0).setType(copy.getResult(0).getType());
+    });
+    rewriter.replaceOp(copy, rewritten->getResults());
+    rewriter.eraseOp(product);
+    return success();
+  }
+};
+
 class FuseElementwisePass
     : public myelin::impl::FuseElementwisePassBase<FuseElementwisePass> {
 public:
@@ -103,7 +151,8 @@ public:
     ctx->getLoadedDialect<linalg::LinalgDialect>()->getCanonicalizationPatterns(
         patterns);
     linalg::populateConstantFoldLinalgOperations(patterns, shouldFuse);
-    patterns.add<FoldTransposeIntoContraction>(ctx);
+    patterns.add<FoldTransposeIntoContraction,
+                 FoldTransposeIntoContractionResult>(ctx);
     GreedyRewriteConfig config;
     config.useTopDownTraversal = true;
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns),

@@ -189,13 +189,24 @@ std::optional<Contraction> match(linalg::LinalgOp op) {
   unsigned rank = c.cMap.getNumResults();
   if (rank < 2 || c.aMap.getNumResults() < 2 || c.bMap.getNumResults() < 2)
     return std::nullopt;
+  // m is C's innermost dimension before n that only A and C have (C may
+  // keep batch dimensions between them, e.g. attention's [b, t, h, d]).
   c.n = c.cMap.getDimPosition(rank - 1);
-  c.m = c.cMap.getDimPosition(rank - 2);
   c.k = dims->k[0];
-  if (!llvm::is_contained(dims->m, c.m) || !llvm::is_contained(dims->n, c.n))
+  if (!llvm::is_contained(dims->n, c.n))
     return std::nullopt;
-  for (unsigned r = 0; r + 2 < rank; ++r)
-    c.batch.push_back(c.cMap.getDimPosition(r));
+  std::optional<unsigned> mResult;
+  for (unsigned r = rank - 1; r-- > 0;)
+    if (llvm::is_contained(dims->m, c.cMap.getDimPosition(r))) {
+      mResult = r;
+      break;
+    }
+  if (!mResult)
+    return std::nullopt;
+  c.m = c.cMap.getDimPosition(*mResult);
+  for (unsigned r = 0; r + 1 < rank; ++r)
+    if (r != *mResult)
+      c.batch.push_back(c.cMap.getDimPosition(r));
   for (Value v : {c.a, c.b, c.c})
     if (!hasIdentityLayout(v))
       return std::nullopt;

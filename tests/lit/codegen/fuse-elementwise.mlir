@@ -117,3 +117,40 @@ func.func @head_split(%q: tensor<2x8x3x4xf32>, %k: tensor<2x8x3x4xf32>) -> (tens
   } -> tensor<2x3x8x8xf32>
   return %s, %s2 : tensor<2x3x8x8xf32>, tensor<2x3x8x8xf32>
 }
+
+// -----
+
+// Attention's head merge: P v [b, h, t, d] transposed back to [b, t, h, d].
+// The product writes that layout itself (output map composed with the
+// permutation), from a zero fill of the copy's destination; the copy goes.
+#pa = affine_map<(b, h, i, j, d) -> (b, h, i, j)>
+#pb = affine_map<(b, h, i, j, d) -> (b, h, j, d)>
+#pc = affine_map<(b, h, i, j, d) -> (b, h, i, d)>
+#merge = affine_map<(b, t, h, d) -> (b, h, t, d)>
+#id4 = affine_map<(b, t, h, d) -> (b, t, h, d)>
+// CHECK-DAG:   #[[OUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, d4)>
+// CHECK-LABEL: func.func @head_merge
+// CHECK:       %[[E:.+]] = tensor.empty() : tensor<2x8x3x4xf32>
+// CHECK:       %[[Z:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[E]] : tensor<2x8x3x4xf32>)
+// CHECK:       %[[R:.+]] = linalg.generic {indexing_maps = [{{.*}}, {{.*}}, #[[OUT]]]
+// CHECK-SAME:    outs(%[[Z]] : tensor<2x8x3x4xf32>)
+// CHECK:       return %[[R]]
+func.func @head_merge(%p: tensor<2x3x8x8xf32>, %v: tensor<2x3x8x4xf32>) -> tensor<2x8x3x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %oe = tensor.empty() : tensor<2x3x8x4xf32>
+  %oz = linalg.fill ins(%zero : f32) outs(%oe : tensor<2x3x8x4xf32>) -> tensor<2x3x8x4xf32>
+  %o = linalg.generic {indexing_maps = [#pa, #pb, #pc], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]}
+      ins(%p, %v : tensor<2x3x8x8xf32>, tensor<2x3x8x4xf32>) outs(%oz : tensor<2x3x8x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %c, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x3x8x4xf32>
+  %me = tensor.empty() : tensor<2x8x3x4xf32>
+  %merged = linalg.generic {indexing_maps = [#merge, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%o : tensor<2x3x8x4xf32>) outs(%me : tensor<2x8x3x4xf32>) {
+  ^bb0(%a: f32, %x: f32):
+    linalg.yield %a : f32
+  } -> tensor<2x8x3x4xf32>
+  return %merged : tensor<2x8x3x4xf32>
+}

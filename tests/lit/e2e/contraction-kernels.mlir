@@ -34,6 +34,7 @@
 // CHECK-NEXT: batched_rhs mismatches: 0
 // CHECK-NEXT: blocked mismatches: 0
 // CHECK-NEXT: blocked_lhs mismatches: 0
+// CHECK-NEXT: heads_out mismatches: 0
 // CHECK-NEXT: zero_filled mismatches: 0
 // CHECK-NEXT: bias_init mismatches: 0
 // CHECK-NEXT: causal_scores mismatches: 0
@@ -155,6 +156,32 @@ func.func @batched_rhs(%a: memref<3x9x20xf32>, %b: memref<3x50x20xf32>, %c: memr
 func.func @batched_rhs_ref(%a: memref<3x9x20xf32>, %b: memref<3x50x20xf32>, %c: memref<3x9x50xf32>, %one: memref<f32>) {
   linalg.generic {indexing_maps = [affine_map<(bt, m, n, k) -> (bt, m, k)>, affine_map<(bt, m, n, k) -> (bt, n, k)>, affine_map<(bt, m, n, k) -> ()>, affine_map<(bt, m, n, k) -> (bt, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
       ins(%a, %b, %one : memref<3x9x20xf32>, memref<3x50x20xf32>, memref<f32>) outs(%c : memref<3x9x50xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.mulf %p, %o : f32
+    %s = arith.addf %z, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// heads_out: C written as [b, m, h, n] (attention's P v writing the head
+// merge's layout): the register tile's rows are C's dimension 1, the heads
+// a batch dimension between them and the columns.
+func.func @heads_out(%a: memref<2x3x9x20xf32>, %b: memref<2x20x3x40xf32>, %c: memref<2x9x3x40xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(bt, h, m, k, n) -> (bt, h, m, k)>, affine_map<(bt, h, m, k, n) -> (bt, k, h, n)>, affine_map<(bt, h, m, k, n) -> (bt, m, h, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<2x3x9x20xf32>, memref<2x20x3x40xf32>) outs(%c : memref<2x9x3x40xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+func.func @heads_out_ref(%a: memref<2x3x9x20xf32>, %b: memref<2x20x3x40xf32>, %c: memref<2x9x3x40xf32>, %one: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(bt, h, m, k, n) -> (bt, h, m, k)>, affine_map<(bt, h, m, k, n) -> (bt, k, h, n)>, affine_map<(bt, h, m, k, n) -> ()>, affine_map<(bt, h, m, k, n) -> (bt, m, h, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]}
+      ins(%a, %b, %one : memref<2x3x9x20xf32>, memref<2x20x3x40xf32>, memref<f32>) outs(%c : memref<2x9x3x40xf32>) {
   ^bb0(%x: f32, %y: f32, %o: f32, %z: f32):
     %p = arith.mulf %x, %y : f32
     %q = arith.mulf %p, %o : f32
@@ -971,6 +998,19 @@ func.func @main() {
   %n6 = call @mismatches_256x96(%c6, %r6) : (memref<256x96xf32>, memref<256x96xf32>) -> index
   vector.print str "blocked_lhs mismatches: "
   vector.print %n6 : index
+  %ah = memref.alloc() : memref<2x3x9x20xf32>
+  %bh = memref.alloc() : memref<2x20x3x40xf32>
+  %ch = memref.alloc() : memref<2x9x3x40xf32>
+  %rh = memref.alloc() : memref<2x9x3x40xf32>
+  call @fill4_2x3x9x20(%ah, %a6_s) : (memref<2x3x9x20xf32>, index) -> ()
+  call @fill4_2x20x3x40(%bh, %b6_s) : (memref<2x20x3x40xf32>, index) -> ()
+  call @fill4_2x9x3x40(%ch, %c6_s) : (memref<2x9x3x40xf32>, index) -> ()
+  call @fill4_2x9x3x40(%rh, %r6_s) : (memref<2x9x3x40xf32>, index) -> ()
+  call @heads_out(%ah, %bh, %ch) : (memref<2x3x9x20xf32>, memref<2x20x3x40xf32>, memref<2x9x3x40xf32>) -> ()
+  call @heads_out_ref(%ah, %bh, %rh, %one) : (memref<2x3x9x20xf32>, memref<2x20x3x40xf32>, memref<2x9x3x40xf32>, memref<f32>) -> ()
+  %nh = call @mismatches4_2x9x3x40(%ch, %rh) : (memref<2x9x3x40xf32>, memref<2x9x3x40xf32>) -> index
+  vector.print str "heads_out mismatches: "
+  vector.print %nh : index
   %c7 = memref.alloc() : memref<20x40xf32>
   %r7 = memref.alloc() : memref<20x40xf32>
   call @fill2_20x40(%c7, %c0_s) : (memref<20x40xf32>, index) -> ()
@@ -1731,6 +1771,119 @@ func.func @mismatches_512x576(%x: memref<512x576xf32>, %y: memref<512x576xf32>) 
   memref.store %z, %acc[] : memref<i64>
   linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>], iterator_types = ["reduction", "reduction"]}
       ins(%x, %y : memref<512x576xf32>, memref<512x576xf32>) outs(%acc : memref<i64>) {
+  ^bb0(%p: f32, %q: f32, %n: i64):
+    %ne = arith.cmpf une, %p, %q : f32
+    %e = arith.extui %ne : i1 to i64
+    %s = arith.addi %n, %e : i64
+    linalg.yield %s : i64
+  }
+  %v = memref.load %acc[] : memref<i64>
+  %i = arith.index_cast %v : i64 to index
+  return %i : index
+}
+
+func.func @fill4_2x3x9x20(%m: memref<2x3x9x20xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%m : memref<2x3x9x20xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %i1 = linalg.index 1 : index
+    %i2 = linalg.index 2 : index
+    %i3 = linalg.index 3 : index
+    %k0 = arith.constant 7 : index
+    %k1 = arith.constant 3 : index
+    %k2 = arith.constant 5 : index
+    %k3 = arith.constant 2 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %t2 = arith.muli %i2, %k2 : index
+    %t3 = arith.muli %i3, %k3 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %u2 = arith.addi %u1, %t2 : index
+    %u3 = arith.addi %u2, %t3 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u3, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill4_2x20x3x40(%m: memref<2x20x3x40xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%m : memref<2x20x3x40xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %i1 = linalg.index 1 : index
+    %i2 = linalg.index 2 : index
+    %i3 = linalg.index 3 : index
+    %k0 = arith.constant 7 : index
+    %k1 = arith.constant 3 : index
+    %k2 = arith.constant 5 : index
+    %k3 = arith.constant 2 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %t2 = arith.muli %i2, %k2 : index
+    %t3 = arith.muli %i3, %k3 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %u2 = arith.addi %u1, %t2 : index
+    %u3 = arith.addi %u2, %t3 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u3, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @fill4_2x9x3x40(%m: memref<2x9x3x40xf32>, %seed: index) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%m : memref<2x9x3x40xf32>) {
+  ^bb0(%o: f32):
+    %i0 = linalg.index 0 : index
+    %i1 = linalg.index 1 : index
+    %i2 = linalg.index 2 : index
+    %i3 = linalg.index 3 : index
+    %k0 = arith.constant 7 : index
+    %k1 = arith.constant 3 : index
+    %k2 = arith.constant 5 : index
+    %k3 = arith.constant 2 : index
+    %t0 = arith.muli %i0, %k0 : index
+    %t1 = arith.muli %i1, %k1 : index
+    %t2 = arith.muli %i2, %k2 : index
+    %t3 = arith.muli %i3, %k3 : index
+    %u0 = arith.addi %seed, %t0 : index
+    %u1 = arith.addi %u0, %t1 : index
+    %u2 = arith.addi %u1, %t2 : index
+    %u3 = arith.addi %u2, %t3 : index
+    %c11 = arith.constant 11 : index
+    %r = arith.remui %u3, %c11 : index
+    %ri = arith.index_cast %r : index to i32
+    %rf = arith.sitofp %ri : i32 to f32
+    %c5 = arith.constant 5.0 : f32
+    %c4 = arith.constant 0.25 : f32
+    %d = arith.subf %rf, %c5 : f32
+    %v = arith.mulf %d, %c4 : f32
+    linalg.yield %v : f32
+  }
+  return
+}
+
+func.func @mismatches4_2x9x3x40(%x: memref<2x9x3x40xf32>, %y: memref<2x9x3x40xf32>) -> index {
+  %acc = memref.alloc() : memref<i64>
+  %z = arith.constant 0 : i64
+  memref.store %z, %acc[] : memref<i64>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> ()>], iterator_types = ["reduction", "reduction", "reduction", "reduction"]}
+      ins(%x, %y : memref<2x9x3x40xf32>, memref<2x9x3x40xf32>) outs(%acc : memref<i64>) {
   ^bb0(%p: f32, %q: f32, %n: i64):
     %ne = arith.cmpf une, %p, %q : f32
     %e = arith.extui %ne : i1 to i64
