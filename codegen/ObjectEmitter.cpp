@@ -23,6 +23,7 @@
 #include "llvm/TargetParser/SubtargetFeature.h"
 #include "llvm/Transforms/Utils/SplitModule.h"
 
+#include <atomic>
 #include <thread>
 
 using namespace mlir;
@@ -167,11 +168,15 @@ myelin::compileToObjects(llvm::Module &module, unsigned jobs,
     return std::vector<std::string>{path};
   }
   // Partitions in bitcode: each thread needs its own LLVMContext. Kernels
-  // are noinline functions, so little is lost across partitions; round
-  // robin balances them.
+  // are noinline functions, so little is lost across partitions. There are
+  // a few per thread, taken from a shared counter, so that a thread that
+  // drew the heavier kernels does not finish long after the others.
+  // (4 per thread: examples/gpt.nn compiles in 7.2-7.4 s instead of
+  // 7.8-8.5 s with one per thread.)
+  constexpr unsigned kPartsPerJob = 4;
   std::vector<llvm::SmallString<0>> parts;
   llvm::SplitModule(
-      module, jobs,
+      module, jobs * kPartsPerJob,
       [&](std::unique_ptr<llvm::Module> part) {
         parts.emplace_back();
         llvm::raw_svector_ostream os(parts.back());
@@ -200,10 +205,15 @@ myelin::compileToObjects(llvm::Module &module, unsigned jobs,
     if (Error err = emitCode(**part, **tm, paths[i], /*assembly=*/false))
       errors[i] = llvm::toString(std::move(err));
   };
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < parts.size(); i = next++)
+      compile(i);
+  };
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < parts.size(); ++i)
-    threads.emplace_back(compile, i);
-  compile(0);
+  for (unsigned t = 1; t < jobs; ++t)
+    threads.emplace_back(worker);
+  worker();
   for (std::thread &t : threads)
     t.join();
   for (const std::string &error : errors)
