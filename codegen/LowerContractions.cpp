@@ -23,8 +23,9 @@
 //           C[..] = acc
 //   }}}}
 //
-// Blocks are up to 512 rows by 16 panels and are split until there are a
-// few per thread. Packing keeps every access of the inner loop sequential
+// Blocks are up to 512 rows by 16 panels and are split until there are
+// `min-blocks` (myelinc: one per core; a block packs its operands per k
+// block, so fewer, bigger blocks pack less per multiply-add). Packing keeps every access of the inner loop sequential
 // whatever the operands' layouts (the indices come from the op's indexing
 // maps): a B stored n-major (A * B^T) and a row-major A are packed 16 x 16
 // (16 x R) at a time through in-register transposes (vector.shuffle), an
@@ -69,7 +70,6 @@ constexpr int64_t kPanel = 2 * kLanes; // columns of C per register tile
 constexpr int64_t kGroupPanels = 16;
 constexpr int64_t kMaxBlockRows = 512; // rows per block of C
 constexpr int64_t kMinBlockRows = 32;  // ... when blocks are split for threads
-constexpr int64_t kMinBlocks = 4;      // blocks wanted for the threads
 constexpr int64_t kAliasBytes = 4096;  // rows of A this far apart share L1 sets
 
 /// Which part of a contraction's work matters (kCausalAttr).
@@ -238,8 +238,8 @@ int64_t largestDivisor(int64_t total, int64_t unit, int64_t limit) {
 class KernelBuilder {
 public:
   KernelBuilder(OpBuilder &b, Location loc, const Contraction &c, int64_t rows,
-                int64_t kBlock, int64_t unroll)
-      : b(b), loc(loc), c(c), rows(rows), unroll(unroll) {
+                int64_t kBlock, int64_t unroll, int64_t minBlocks)
+      : b(b), loc(loc), c(c), rows(rows), unroll(unroll), minBlocks(minBlocks) {
     m = c.loopSizes[c.m];
     n = c.loopSizes[c.n];
     k = c.loopSizes[c.k];
@@ -376,7 +376,7 @@ private:
       return batchCount * (m / bl.mBlock) *
              std::max<int64_t>(1, fullPanels / bl.groupPanels);
     };
-    while (count() < kMinBlocks) {
+    while (count() < minBlocks) {
       // The next smaller divisor at most half the current side.
       int64_t smallerRows =
           rowsSplit ? largestDivisor(m, rows, bl.mBlock / 2) : bl.mBlock;
@@ -990,7 +990,7 @@ private:
   OpBuilder &b;
   Location loc;
   const Contraction &c;
-  int64_t rows, unroll, m, n, k, kc;
+  int64_t rows, unroll, minBlocks, m, n, k, kc;
   SmallVector<int64_t> batchSizes;
   int64_t batchCount;
   unsigned aLast, bLast;
@@ -1139,6 +1139,12 @@ public:
           << static_cast<int64_t>(kBlock);
       return signalPassFailure();
     }
+    if (minBlocks < 1) {
+      getOperation().emitError()
+          << "myelin-lower-contractions: min-blocks must be positive, got "
+          << static_cast<int64_t>(minBlocks);
+      return signalPassFailure();
+    }
     if (kUnroll < 1 || kUnroll > 16) {
       getOperation().emitError()
           << "myelin-lower-contractions: k-unroll must be in [1, 16], got "
@@ -1176,7 +1182,7 @@ public:
       // epilogue's outputs, so such a product keeps its consumer separate.
       if (c.causal != Causal::NLeM)
         matchEpilogue(b, c, dominance);
-      KernelBuilder(b, loc, c, rows, kBlock, kUnroll).build();
+      KernelBuilder(b, loc, c, rows, kBlock, kUnroll, minBlocks).build();
       // (Reshapes left unused are dropped by the canonicalizer.)
       if (c.epilogue)
         c.epilogue->op->erase();

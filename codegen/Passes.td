@@ -81,8 +81,9 @@ def LowerContractionsPass : Pass<"myelin-lower-contractions", "::mlir::func::Fun
     into `rows` x (2 x 16) tiles whose accumulators stay in registers across
     a `k-block` slice of the reduction, each step a broadcast of one element
     of A times a row segment of B (fused multiply-add). Per k-block, blocks
-    of C (up to 512 rows by 16 32-column panels, split until there are a few
-    per thread) pack their panels of B (k-block x 32 floats each, in L2) and,
+    of C (up to 512 rows by 16 32-column panels, split until there are
+    `min-blocks`; myelinc asks for one per core, since bigger blocks pack
+    less per multiply-add) pack their panels of B (k-block x 32 floats each, in L2) and,
     when A is transposed or its rows are 4 KiB or more apart, their rows of
     A (k-block x rows per tile, in L1); each row of tiles then sweeps all
     panels. Transposed operands are packed through in-register 16 x 16
@@ -103,7 +104,10 @@ def LowerContractionsPass : Pass<"myelin-lower-contractions", "::mlir::func::Fun
     Option<"kBlock", "k-block", "int64_t", "256",
            "Largest reduction slice per pass over a B panel">,
     Option<"kUnroll", "k-unroll", "int64_t", "4",
-           "k steps per iteration of a register tile's loop">
+           "k steps per iteration of a register tile's loop">,
+    Option<"minBlocks", "min-blocks", "int64_t", "4",
+           "Blocks of C wanted per product: they are cut (the longer side "
+           "first) until there are this many or they would get too small">
   ];
 }
 

@@ -2,9 +2,12 @@
 // RUN: myelin-opt %s --split-input-file --myelin-lower-contractions --canonicalize --cse | FileCheck %s --check-prefix=UNROLL
 // RUN: not myelin-opt %s --split-input-file --myelin-lower-contractions=rows=15 2>&1 | FileCheck %s --check-prefix=ROWS
 // RUN: not myelin-opt %s --split-input-file --myelin-lower-contractions=k-unroll=0 2>&1 | FileCheck %s --check-prefix=UNROLL0
+// RUN: myelin-opt %s --split-input-file --myelin-lower-contractions="k-unroll=1 min-blocks=2" --canonicalize --cse | FileCheck %s --check-prefix=MIN2
+// RUN: not myelin-opt %s --split-input-file --myelin-lower-contractions=min-blocks=0 2>&1 | FileCheck %s --check-prefix=MIN0
 
 // ROWS: rows must be in [1, 14] (2 x rows accumulators must fit the 32 vector registers), got 15
 // UNROLL0: k-unroll must be in [1, 16], got 0
+// MIN0: min-blocks must be positive, got 0
 
 // By default a tile's k loop takes 4 steps per iteration, then the rest one
 // at a time (the checks above use k-unroll=1): in @matmul (k = 6) the
@@ -165,6 +168,12 @@ func.func @not_plain(%a: memref<8x4xf32>, %b: memref<4x32xf32>, %c: memref<8x32x
 #a = affine_map<(m, k, n) -> (m, k)>
 #b = affine_map<(m, k, n) -> (k, n)>
 #c = affine_map<(m, k, n) -> (m, n)>
+// With min-blocks=2 (myelinc asks for one block per core) it stops at two
+// blocks of 128 rows.
+// MIN2-LABEL: func.func @tall
+// MIN2:       scf.parallel (%[[I:.+]]) = (%c0) to (%c2) step (%c1)
+// MIN2:         arith.muli %{{.+}}, %c128
+// MIN2:       } {myelin.work = 1048576 : i64}
 // CHECK-LABEL: func.func @tall
 // CHECK:       scf.parallel (%[[I:.+]]) = (%c0) to (%c4) step (%c1)
 // CHECK:         %[[MB:.+]] = arith.remui %[[I]], %c4
