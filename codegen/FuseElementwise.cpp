@@ -53,6 +53,21 @@ bool isTransposeCopy(linalg::GenericOp op) {
          yield.getValues()[0] == op.getMatchingBlockArgument(input);
 }
 
+/// For a transpose copy: the index of its `to` operand as a function of the
+/// index of its `from` operand (both permutations of its loops).
+AffineMap copyIndexMap(linalg::GenericOp copy, OpOperand *from, OpOperand *to) {
+  return copy.getMatchingIndexingMap(to).compose(
+      inversePermutation(copy.getMatchingIndexingMap(from)));
+}
+
+/// `op`'s indexing maps with that of operand `index` followed by `then`.
+SmallVector<AffineMap> composedMaps(linalg::GenericOp op, unsigned index,
+                                    AffineMap then) {
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  maps[index] = then.compose(maps[index]);
+  return maps;
+}
+
 /// A matrix product (linalg.generic contraction) reading the result of a
 /// transpose copy reads the copy's input instead, through the composed
 /// indexing map: the copy's memory pass goes, and the product's packing
@@ -69,14 +84,11 @@ struct FoldTransposeIntoContraction
       auto copy = operand->get().getDefiningOp<linalg::GenericOp>();
       if (!copy || !isTransposeCopy(copy))
         continue;
-      // Product loops -> copy's output index -> copy's loops -> its input.
-      AffineMap toInput =
-          copy.getMatchingIndexingMap(copy.getDpsInputOperand(0))
-              .compose(inversePermutation(
-                  copy.getMatchingIndexingMap(copy.getDpsInitOperand(0))));
-      SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-      unsigned index = operand->getOperandNumber();
-      maps[index] = toInput.compose(maps[index]);
+      // Product loops -> copy's output index -> its input index.
+      SmallVector<AffineMap> maps = composedMaps(
+          op, operand->getOperandNumber(),
+          copyIndexMap(copy, copy.getDpsInitOperand(0),
+                       copy.getDpsInputOperand(0)));
       rewriter.modifyOpInPlace(op, [&] {
         operand->set(copy.getDpsInputOperand(0)->get());
         op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
@@ -109,14 +121,11 @@ struct FoldTransposeIntoContractionResult
     auto fill = init->get().getDefiningOp<linalg::FillOp>();
     if (!fill)
       return failure();
-    // Product's output index -> copy's loops -> copy's output index.
-    AffineMap toOutput =
-        copy.getMatchingIndexingMap(copy.getDpsInitOperand(0))
-            .compose(inversePermutation(
-                copy.getMatchingIndexingMap(copy.getDpsInputOperand(0))));
-    SmallVector<AffineMap> maps = product.getIndexingMapsArray();
-    unsigned index = init->getOperandNumber();
-    maps[index] = toOutput.compose(maps[index]);
+    // Product loops -> its output index -> the copy's output index.
+    SmallVector<AffineMap> maps = composedMaps(
+        product, init->getOperandNumber(),
+        copyIndexMap(copy, copy.getDpsInputOperand(0),
+                     copy.getDpsInitOperand(0)));
     rewriter.setInsertionPoint(copy);
     Value filled = rewriter
                        .create<linalg::FillOp>(fill.getLoc(),
