@@ -43,7 +43,7 @@ def LowerToLinalgPass : Pass<"myelin-lower-to-linalg", "::mlir::func::FuncOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
-def ApproximateMathPass : Pass<"myelin-approximate-math", "::mlir::ModuleOp"> {
+def ApproximateMathPass : Pass<"myelin-approximate-math", "::mlir::func::FuncOp"> {
   let summary = "Replace transcendental math ops by polynomial approximations";
   let description = [{
     `math.exp`, `math.log`, `math.tanh`, ... become arithmetic the loop

@@ -140,7 +140,7 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
     pm.addNestedPass<func::FuncOp>(createPromoteAccumulatorsPass());
   }
-  pm.addPass(createApproximateMathPass());
+  pm.addNestedPass<func::FuncOp>(createApproximateMathPass());
   // Function by function from here on where the pass allows it: MLIR runs
   // the hundreds of kernel functions on all cores.
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
@@ -151,12 +151,12 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   stage.begin("lower-to-llvm");
   pm.addNestedPass<func::FuncOp>(createLowerAffinePass());
   pm.addNestedPass<func::FuncOp>(createConvertSCFToCFPass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToLLVMPass());
   pm.addNestedPass<func::FuncOp>(memref::createExpandStridedMetadataPass());
   pm.addNestedPass<func::FuncOp>(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createArithToLLVMConversionPass());
+  pm.addNestedPass<func::FuncOp>(createConvertMathToLLVMPass());
+  pm.addNestedPass<func::FuncOp>(createArithToLLVMConversionPass());
   // Static shapes: entry points take bare pointers, which the runtime passes
   // from its buffer array.
   ConvertFuncToLLVMPassOptions funcOptions;
