@@ -25,17 +25,17 @@
 //
 // Blocks are up to 512 rows by 16 panels and are split until there are
 // `min-blocks` (myelinc: one per core; a block packs its operands per k
-// block, so fewer, bigger blocks pack less per multiply-add). Packing keeps every access of the inner loop sequential
-// whatever the operands' layouts (the indices come from the op's indexing
-// maps): a B stored n-major (A * B^T) and a row-major A are packed 16 x 16
-// (16 x R) at a time through in-register transposes (vector.shuffle), an
-// A^T a row of A at a time; a row-major A is read in place when its rows
-// are short enough not to alias in L1. Panels and tiles are padded by a
-// cache line against set conflicts between the packing loop's streams.
-// Remainder columns use masked C loads/stores (the packed panel's extra
-// lanes only reach masked-off lanes), remainder rows a shorter tile. LLVM
-// turns each k step into one vector load pair and R broadcast-FMAs with
-// memory operands, without spills.
+// block, so fewer, bigger blocks pack less per multiply-add). Packing keeps
+// every access of the inner loop sequential whatever the operands' layouts
+// (the indices come from the op's indexing maps): a B stored n-major
+// (A * B^T) and a row-major A are packed 16 x 16 (16 x R) at a time through
+// in-register transposes (vector.shuffle), an A^T a row of A at a time; a
+// row-major A is read in place when its rows are short enough not to alias
+// in L1. Panels and tiles are padded by a cache line against set conflicts
+// between the packing loop's streams. Remainder columns use masked C
+// loads/stores (the packed panel's extra lanes only reach masked-off lanes),
+// remainder rows a shorter tile. LLVM turns each k step into one vector load
+// pair and R broadcast-FMAs, without spills.
 //
 // Products of causal attention (myelin.causal, set at nn -> linalg) skip
 // the half of the work that does not matter, a whole register tile or k step
@@ -182,15 +182,14 @@ std::optional<Contraction> match(linalg::LinalgOp op) {
   for (AffineMap map : maps)
     if (!map.isProjectedPermutation())
       return std::nullopt;
-  // The register tile spans C's last two dimensions: n (contiguous) and m.
-  // Dimensions only A and C have (e.g. the [B, T] rows of a linear layer
-  // with a shared weight) or only B and C have are outer loops like the
-  // batch.
+  // The register tile spans n, C's last (contiguous) dimension, and m, the
+  // innermost of C's other dimensions that only A and C have. The other
+  // dimensions of C (e.g. the [B, T] rows of a linear layer with a shared
+  // weight above m, or attention's heads between m and n) are outer loops
+  // like the batch.
   unsigned rank = c.cMap.getNumResults();
   if (rank < 2 || c.aMap.getNumResults() < 2 || c.bMap.getNumResults() < 2)
     return std::nullopt;
-  // m is C's innermost dimension before n that only A and C have (C may
-  // keep batch dimensions between them, e.g. attention's [b, t, h, d]).
   c.n = c.cMap.getDimPosition(rank - 1);
   c.k = dims->k[0];
   if (!llvm::is_contained(dims->n, c.n))
