@@ -152,9 +152,9 @@ int main(int argc, char **argv) {
       return 1;
     }
     for (long i = 0; i < na; ++i)
-      a[i] = (float)rand() / RAND_MAX - 0.5f;
+      a[i] = (float)rand() / (float)RAND_MAX - 0.5f;
     for (long i = 0; i < nb; ++i)
-      b[i] = (float)rand() / RAND_MAX - 0.5f;
+      b[i] = (float)rand() / (float)RAND_MAX - 0.5f;
 
     // Correctness first: both generated kernels against OpenBLAS.
     openblas_set_num_threads(threads);
