@@ -116,7 +116,8 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   pm.addPass(createPlanMemoryPass());
   stage.begin("lower-to-loops");
   // Matrix products first: register-blocked vector kernels
-  // (codegen/LowerContractions.cpp); the other linalg ops become loops.
+  // (codegen/LowerContractions.cpp, ContractionKernel.cpp); the other linalg
+  // ops become loops.
   pm.addNestedPass<func::FuncOp>(createCollapseDimsPass());
   // One block of C per core (a single one without threads): a product's
   // blocks each pack their share of its operands, so fewer, bigger blocks

@@ -1,0 +1,860 @@
+//===- ContractionKernel.cpp - Register-blocked matrix products -*- C++ -*-===//
+//
+// The kernels of myelin-lower-contractions. Every bufferized linalg
+// contraction that LowerContractions.cpp matches
+// (C[batch.., m, n] += A[..] * B[..]) with static f32 shapes becomes a
+// GotoBLAS-style loop nest around an R x 32 register tile (R = `rows`):
+//
+//   scf.parallel blk in batch x row blocks x column blocks {
+//     Bp = alloc [P][KC x 32 + pad]        // the block's P panels of B
+//     for kb in 0 .. K step KC {
+//       Bp[p][k][..] = B[kb + k, n0 + 32p ..]    // packed; in L2
+//       [Ap[t][k][i] = A[m0 + tR + i, kb + k]]   // A^T: the whole block
+//       for t in row tiles of the block {
+//         [Ap[k][i] = A[m0 + tR + i, kb + k]]    // row-major A, long rows
+//         for p in 0 .. P {                      // A tile stays in L1
+//           prefetch the next tile of C
+//           acc[R][2] = C[m0 + tR.., n0 + 32p..] // 2R vector<16xf32>;
+//                               // in the first k block: zero after a
+//                               // zero fill of C, the row vector after
+//                               // a bias broadcast into C (both dropped)
+//           for k in 0 .. min(KC, K - kb)
+//             b[j] = Bp[p][k][16j]               // 2 vector loads
+//             acc[i][j] = fma(splat(Ap[..k][i] or A[m, kb + k]), b[j], ..)
+//           C[..] = acc
+//   }}}}
+//
+// Blocks are up to 512 rows by 16 panels and are split until there are
+// `min-blocks` (myelinc: one per core; a block packs its operands per k
+// block, so fewer, bigger blocks pack less per multiply-add). Packing keeps
+// every access of the inner loop sequential whatever the operands' layouts
+// (the indices come from the op's indexing maps): a B stored n-major
+// (A * B^T) and a row-major A are packed 16 x 16 (16 x R) at a time through
+// in-register transposes (vector.shuffle), an A^T a row of A at a time; a
+// row-major A is read in place when its rows are short enough not to alias
+// in L1. Panels and tiles are padded by a cache line against set conflicts
+// between the packing loop's streams. Remainder columns use masked C
+// loads/stores (the packed panel's extra lanes only reach masked-off lanes),
+// remainder rows a shorter tile. LLVM turns each k step into one vector load
+// pair and R broadcast-FMAs, without spills.
+//
+// Products of causal attention (myelin.causal, set at nn -> linalg) skip
+// the half of the work that does not matter, a whole register tile or k step
+// at a time, so every entry they compute is computed as the dense product
+// would: "n_le_m" writes zeros to the tiles wholly above the diagonal
+// instead of computing them, "k_le_m" ends each tile's k loop after its
+// last row, "k_ge_m" starts it at its first row.
+
+#include "codegen/Contraction.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using myelin::Causal;
+using myelin::Contraction;
+
+namespace {
+
+constexpr int64_t kLanes = 16;         // f32 lanes of one zmm register
+constexpr int64_t kPanel = 2 * kLanes; // columns of C per register tile
+// Panels per block of C: with kc = 256, its 512 columns of B fill 512 KiB of
+// L2.
+constexpr int64_t kGroupPanels = 16;
+constexpr int64_t kMaxBlockRows = 512; // rows per block of C
+constexpr int64_t kMinBlockRows = 32;  // ... when blocks are split for threads
+constexpr int64_t kAliasBytes = 4096;  // rows of A this far apart share L1 sets
+
+/// How a contraction is cut into blocks: each block of C (all batch
+/// indices apart) is `mBlock` rows by `groupPanels` 32-column panels, and
+/// the parallel loop runs over the blocks.
+struct Blocking {
+  int64_t mBlock, mBlocks;
+  int64_t groupPanels, nBlocks;
+};
+
+/// Largest divisor of `total` (a multiple of `unit`) that is at most
+/// `limit`, or `unit` if none is.
+int64_t largestDivisor(int64_t total, int64_t unit, int64_t limit) {
+  for (int64_t d = limit / unit * unit; d >= unit; d -= unit)
+    if (total % d == 0)
+      return d;
+  return unit;
+}
+
+class KernelBuilder {
+public:
+  KernelBuilder(OpBuilder &b, Location loc, const Contraction &c, int64_t rows,
+                int64_t kBlock, int64_t unroll, int64_t minBlocks)
+      : b(b), loc(loc), c(c), rows(rows), unroll(unroll), minBlocks(minBlocks) {
+    m = c.loopSizes[c.m];
+    n = c.loopSizes[c.n];
+    k = c.loopSizes[c.k];
+    kc = std::min(k, kBlock);
+    vecType = VectorType::get({kLanes}, b.getF32Type());
+    for (unsigned d : c.batch)
+      batchSizes.push_back(c.loopSizes[d]);
+    batchCount = 1;
+    for (int64_t size : batchSizes)
+      batchCount *= size;
+    aLast = c.aMap.getDimPosition(c.aMap.getNumResults() - 1);
+    bLast = c.bMap.getDimPosition(c.bMap.getNumResults() - 1);
+    // A is packed unless it is row-major with rows close enough together
+    // that a tile's rows do not alias in L1.
+    packA = aLast != c.k || k * 4 >= kAliasBytes;
+  }
+
+  void build() {
+    int64_t fullPanels = n / kPanel;
+    int64_t tail = n % kPanel;
+    Blocking blocking = chooseBlocking(fullPanels);
+    if (fullPanels > 0) {
+      // Multiply-adds of the full panels, for myelin-parallelize-loops (the
+      // k loop bounds are not static).
+      int64_t work = workOf(blocking, 0, fullPanels * kPanel);
+      nest(blocking, blocking.nBlocks, blocking.groupPanels, {kLanes, kLanes},
+           0, work);
+    }
+    if (tail > 0) {
+      std::array<int64_t, 2> widths = {std::min(tail, kLanes),
+                                       std::max<int64_t>(0, tail - kLanes)};
+      nest(blocking, 1, 1, widths, fullPanels * kPanel,
+           workOf(blocking, fullPanels * kPanel, tail));
+    }
+  }
+
+private:
+  /// Multiply-adds of columns [nBase, nBase + cols) of C: all of them, less
+  /// the tiles and k steps a causal product skips.
+  int64_t workOf(const Blocking &bl, int64_t nBase, int64_t cols) const {
+    if (c.causal == Causal::None)
+      return batchCount * m * k * cols;
+    int64_t total = 0;
+    for (int64_t m0 = 0; m0 < m; m0 += bl.mBlock)
+      for (int64_t mt = m0; mt < m0 + bl.mBlock; mt += rows) {
+        int64_t tileRows = std::min(rows, m0 + bl.mBlock - mt);
+        int64_t last = mt + tileRows - 1;
+        if (c.causal == Causal::KLeM)
+          total += tileRows * std::min(k, last + 1) * cols;
+        else if (c.causal == Causal::KGeM)
+          total += tileRows * (k - mt) * cols;
+        else
+          for (int64_t np = nBase; np < nBase + cols && np <= last;
+               np += kPanel)
+            total += tileRows * k * std::min(kPanel, nBase + cols - np);
+      }
+    return batchCount * total;
+  }
+
+  /// The k steps [lo, hi) of the k block [kb, kb + kLen) that the register
+  /// tiles at rows [mt, mt + tileRows) need: all of them (lo null), up to
+  /// the last row ("k_le_m") or from the first ("k_ge_m").
+  std::pair<Value, Value> causalKRange(Value mt, int64_t tileRows, Value kb,
+                                       Value kLen) {
+    auto clamp = [&](Value v) {
+      return b.create<arith::MinSIOp>(
+          loc, b.create<arith::MaxSIOp>(loc, v, index(0)), kLen);
+    };
+    if (c.causal == Causal::KLeM)
+      return {nullptr,
+              clamp(b.create<arith::SubIOp>(loc, add(mt, tileRows), kb))};
+    if (c.causal == Causal::KGeM)
+      return {clamp(b.create<arith::SubIOp>(loc, mt, kb)), kLen};
+    return {nullptr, kLen};
+  }
+
+  /// How many of the `panels` panels from column n0 the register tiles at
+  /// rows [mt, mt + tileRows) compute: for "n_le_m", those starting at or
+  /// before the last row.
+  Value causalPanels(Value mt, int64_t tileRows, Value n0, int64_t panels) {
+    if (c.causal != Causal::NLeM)
+      return index(panels);
+    // ceil((last row + 1 - n0) / 32), clamped to [0, panels].
+    Value ahead =
+        b.create<arith::SubIOp>(loc, add(mt, tileRows + kPanel - 1), n0);
+    Value count = b.create<arith::DivUIOp>(
+        loc, b.create<arith::MaxSIOp>(loc, ahead, index(0)), index(kPanel));
+    return b.create<arith::MinSIOp>(loc, count, index(panels));
+  }
+
+  /// "n_le_m": zeros into the register tiles at rows [mt, mt + tileRows) of
+  /// panels [pBegin, panels) from column n0, wholly above the diagonal, in
+  /// the first k block (their values are never read, but must be finite).
+  void zeroTiles(ValueRange batchIvs, Value mt, int64_t tileRows, Value n0,
+                 Value pBegin, int64_t panels, std::array<int64_t, 2> widths,
+                 Value kb) {
+    auto zero = [&] {
+      SmallVector<Value> ivs = loopIvs(batchIvs);
+      unsigned numVecs = widths[1] > 0 ? 2 : 1;
+      loop(pBegin, index(panels), 1, [&](Value p) {
+        Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
+        for (int64_t i = 0; i < tileRows; ++i)
+          for (unsigned j = 0; j < numVecs; ++j) {
+            ivs[c.m] = add(mt, i);
+            ivs[c.n] = add(np, j * kLanes);
+            storeVec(zeroVec(), c.c, indices(c.cMap, ivs), widths[j]);
+          }
+      });
+    };
+    if (std::optional<int64_t> known = getConstantIntValue(kb)) {
+      if (*known == 0)
+        zero();
+      return;
+    }
+    Value first =
+        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, kb, index(0));
+    auto ifOp = b.create<scf::IfOp>(loc, first, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    zero();
+  }
+
+  /// Blocks of C: panels grouped by up to kGroupPanels (the packed B block
+  /// stays in L2), rows by up to kMaxBlockRows, both dividing the product;
+  /// blocks are then cut (the longer side first) until there are enough to
+  /// share among threads or they would get too small.
+  Blocking chooseBlocking(int64_t fullPanels) const {
+    Blocking bl;
+    bool rowsSplit = m % rows == 0;
+    bl.mBlock = rowsSplit ? largestDivisor(m, rows, kMaxBlockRows) : m;
+    bl.groupPanels =
+        fullPanels > 0 ? largestDivisor(fullPanels, 1, kGroupPanels) : 1;
+    auto count = [&] {
+      return batchCount * (m / bl.mBlock) *
+             std::max<int64_t>(1, fullPanels / bl.groupPanels);
+    };
+    while (count() < minBlocks) {
+      // The next smaller divisor at most half the current side.
+      int64_t smallerRows =
+          rowsSplit ? largestDivisor(m, rows, bl.mBlock / 2) : bl.mBlock;
+      int64_t smallerGroup = largestDivisor(fullPanels > 0 ? fullPanels : 1, 1,
+                                            bl.groupPanels / 2);
+      bool canRows = smallerRows < bl.mBlock && smallerRows >= kMinBlockRows;
+      bool canCols = smallerGroup < bl.groupPanels;
+      if (canCols && (!canRows || bl.groupPanels * kPanel >= bl.mBlock))
+        bl.groupPanels = smallerGroup;
+      else if (canRows)
+        bl.mBlock = smallerRows;
+      else
+        break;
+    }
+    bl.mBlocks = m / bl.mBlock;
+    bl.nBlocks = std::max<int64_t>(1, fullPanels / bl.groupPanels);
+    return bl;
+  }
+
+  /// One scf.parallel over batch x row blocks x `nBlocks` column blocks of
+  /// `panels` panels each, starting at column `nBase`.
+  void nest(const Blocking &bl, int64_t nBlocks, int64_t panels,
+            std::array<int64_t, 2> widths, int64_t nBase, int64_t work) {
+    int64_t count = batchCount * bl.mBlocks * nBlocks;
+    parallel({count}, work, [&](ValueRange ivs) {
+      Value rest = ivs[0];
+      auto split = [&](int64_t size) {
+        Value idx = b.create<arith::RemUIOp>(loc, rest, index(size));
+        rest = b.create<arith::DivUIOp>(loc, rest, index(size));
+        return idx;
+      };
+      Value nb = nBlocks > 1 ? split(nBlocks) : index(0);
+      Value mb = bl.mBlocks > 1 ? split(bl.mBlocks) : index(0);
+      SmallVector<Value> batchIvs(batchSizes.size());
+      for (int64_t d = batchSizes.size() - 1; d >= 0; --d)
+        batchIvs[d] = d == 0 ? rest : split(batchSizes[d]);
+      Value n0 = b.create<arith::AddIOp>(
+          loc, index(nBase),
+          b.create<arith::MulIOp>(loc, nb, index(panels * kPanel)));
+      Value m0 = b.create<arith::MulIOp>(loc, mb, index(bl.mBlock));
+      block(batchIvs, m0, bl.mBlock, n0, panels, widths);
+    });
+  }
+
+  /// An scf.parallel over [0, size) per entry of `sizes`, whose body `body`
+  /// builds at the builder's insertion point. A positive `work` is recorded
+  /// for myelin-parallelize-loops.
+  void parallel(ArrayRef<int64_t> sizes, int64_t work,
+                function_ref<void(ValueRange)> body) {
+    SmallVector<Value> lbs, ubs, steps;
+    for (int64_t size : sizes) {
+      lbs.push_back(index(0));
+      ubs.push_back(index(size));
+      steps.push_back(index(1));
+    }
+    auto par = b.create<scf::ParallelOp>(
+        loc, lbs, ubs, steps, [&](OpBuilder &nb, Location, ValueRange ivs) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+          body(ivs);
+        });
+    if (work > 0)
+      par->setAttr("myelin.work", b.getI64IntegerAttr(work));
+  }
+
+  Value index(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
+
+  Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
+  Value add(Value x, int64_t y) { return y == 0 ? x : add(x, index(y)); }
+
+  /// Builds `for iv in [lb, ub) step step { body(iv) }` at the insertion
+  /// point.
+  void loop(Value lb, Value ub, int64_t step, function_ref<void(Value)> body) {
+    auto op = b.create<scf::ForOp>(loc, lb, ub, index(step));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(op.getBody()->getTerminator());
+    body(op.getInductionVar());
+  }
+
+  /// Indices of `map`'s operand given a value per loop dimension.
+  SmallVector<Value> indices(AffineMap map, ArrayRef<Value> ivs) {
+    SmallVector<Value> result;
+    for (unsigned r = 0; r < map.getNumResults(); ++r)
+      result.push_back(ivs[map.getDimPosition(r)]);
+    return result;
+  }
+
+  Value mask(int64_t width, int64_t lanes = kLanes) {
+    SmallVector<bool> bits(lanes, false);
+    std::fill_n(bits.begin(), width, true);
+    auto type = VectorType::get({lanes}, b.getI1Type());
+    return b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(type, bits));
+  }
+
+  /// A vector of `lanes` from `mem` at `idx`, its first `width` lanes read
+  /// and the others zero.
+  Value loadVec(Value mem, ValueRange idx, int64_t width,
+                int64_t lanes = kLanes) {
+    auto type = VectorType::get({lanes}, b.getF32Type());
+    if (width == lanes)
+      return b.create<vector::LoadOp>(loc, type, mem, idx);
+    Value zero =
+        b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(type, 0.0f));
+    return b.create<vector::MaskedLoadOp>(loc, type, mem, idx,
+                                          mask(width, lanes), zero);
+  }
+
+  void storeVec(Value v, Value mem, ValueRange idx, int64_t width) {
+    if (width == kLanes)
+      b.create<vector::StoreOp>(loc, v, mem, idx);
+    else
+      b.create<vector::MaskedStoreOp>(loc, mem, idx, mask(width), v);
+  }
+
+  /// Loop values for the batch indices `batchIvs`, others unset.
+  SmallVector<Value> loopIvs(ValueRange batchIvs) {
+    SmallVector<Value> ivs(c.loopSizes.size());
+    for (auto [d, iv] : llvm::zip(c.batch, batchIvs))
+      ivs[d] = iv;
+    return ivs;
+  }
+
+  /// The block of C at rows [m0, m0 + mCount) and `panels` panels from
+  /// column n0, over all of k. Per k block, B's panels are packed into `bp`
+  /// (kc x 32 floats per panel, the block in L2); then each register tile
+  /// row of A (packed into `ap`, kc x rows floats in L1, when A is not
+  /// row-major with short rows) is swept across all panels, which stream
+  /// from L2.
+  void block(ValueRange batchIvs, Value m0, int64_t mCount, Value n0,
+             int64_t panels, std::array<int64_t, 2> widths) {
+    // Panels padded by a cache line, so that the packing loop's stores to
+    // several of them do not all map to the same cache sets.
+    auto bpType =
+        MemRefType::get({panels, kc * kPanel + kLanes}, b.getF32Type());
+    Value bp = b.create<memref::AllocOp>(loc, bpType, b.getI64IntegerAttr(64));
+    // A^T is packed for the whole block at once (reading whole rows of A);
+    // other layouts a tile at a time, just before its use.
+    int64_t tiles = (mCount + rows - 1) / rows;
+    bool packBlock = aLast == c.m;
+    Value ap;
+    if (packA) {
+      auto apType = MemRefType::get({packBlock ? tiles : 1, kc * rows + kLanes},
+                                    b.getF32Type());
+      ap = b.create<memref::AllocOp>(loc, apType, b.getI64IntegerAttr(64));
+    }
+    int64_t fullTiles = mCount / rows;
+    auto body = [&](Value kb) {
+      Value kLen =
+          k % kc == 0
+              ? index(kc)
+              : b.create<arith::MinSIOp>(
+                    loc, index(kc), b.create<arith::SubIOp>(loc, index(k), kb));
+      packB(bp, batchIvs, kb, kLen, n0, panels, widths);
+      if (packA && packBlock)
+        packColumns(ap, batchIvs, kb, kLen, m0, mCount);
+      auto rowOfTiles = [&](Value t, int64_t tileRows) {
+        Value mt = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
+        Value apRow = packBlock ? t : index(0);
+        auto [kLo, kHi] = causalKRange(mt, tileRows, kb, kLen);
+        Value pEnd = causalPanels(mt, tileRows, n0, panels);
+        if (packA && !packBlock)
+          packTile(ap, apRow, batchIvs, kb, kHi, mt, tileRows);
+        loop(index(0), pEnd, 1, [&](Value p) {
+          Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
+          if (tileRows == rows && widths[1] == kLanes) {
+            // The C tile of the next call: the next panel, or the next row
+            // of tiles for a single panel.
+            if (panels > 1)
+              prefetchTile(batchIvs, mt,
+                           add(n0, b.create<arith::MulIOp>(
+                                       loc,
+                                       b.create<arith::MinSIOp>(
+                                           loc, add(p, 1), index(panels - 1)),
+                                       index(kPanel))));
+            else if (fullTiles > 1)
+              prefetchTile(
+                  batchIvs,
+                  add(m0, b.create<arith::MulIOp>(
+                              loc,
+                              b.create<arith::MinSIOp>(loc, add(t, 1),
+                                                       index(fullTiles - 1)),
+                              index(rows))),
+                  np);
+          }
+          tile(batchIvs, mt, tileRows, np, widths, kb, kHi, bp, p, ap, apRow,
+               kLo);
+        });
+        if (c.causal == Causal::NLeM)
+          zeroTiles(batchIvs, mt, tileRows, n0, pEnd, panels, widths, kb);
+      };
+      if (fullTiles > 0)
+        loop(index(0), index(fullTiles), 1,
+             [&](Value t) { rowOfTiles(t, rows); });
+      if (mCount % rows)
+        rowOfTiles(index(fullTiles), mCount % rows);
+    };
+    if (kc >= k)
+      body(index(0));
+    else
+      loop(index(0), index(k), kc, body);
+    b.create<memref::DeallocOp>(loc, bp);
+    if (ap)
+      b.create<memref::DeallocOp>(loc, ap);
+  }
+
+  /// bp[p][kk][0..32) = B[kb + kk, n0 + 32p ..] for kk < kLen (lanes past
+  /// the panel's `widths` are left unset: they only reach masked-off lanes
+  /// of C).
+  void packB(Value bp, ValueRange batchIvs, Value kb, Value kLen, Value n0,
+             int64_t panels, std::array<int64_t, 2> widths) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    unsigned numVecs = widths[1] > 0 ? 2 : 1;
+    auto panelBase = [&](Value p) {
+      return add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
+    };
+    if (bLast == c.n) {
+      // Row by row of B: each k reads panels x 32 consecutive floats.
+      loop(index(0), kLen, 1, [&](Value kk) {
+        ivs[c.k] = add(kb, kk);
+        loop(index(0), index(panels), 1, [&](Value p) {
+          Value np = panelBase(p);
+          for (unsigned j = 0; j < numVecs; ++j) {
+            ivs[c.n] = add(np, j * kLanes);
+            Value v = loadVec(c.b, indices(c.bMap, ivs), widths[j]);
+            b.create<vector::StoreOp>(loc, v, bp, bpIndex(p, kk, j * kLanes));
+          }
+        });
+      });
+      return;
+    }
+    loop(index(0), index(panels), 1, [&](Value p) {
+      Value np = panelBase(p);
+      for (unsigned j = 0; j < numVecs; ++j) {
+        Value nj = add(np, j * kLanes);
+        auto scalar = [&](Value kk) {
+          ivs[c.k] = add(kb, kk);
+          for (int64_t r = 0; r < widths[j]; ++r) {
+            ivs[c.n] = add(nj, r);
+            Value v = b.create<memref::LoadOp>(loc, c.b, indices(c.bMap, ivs));
+            b.create<memref::StoreOp>(loc, v, bp,
+                                      bpIndex(p, kk, j * kLanes + r));
+          }
+        };
+        if (bLast != c.k) {
+          loop(index(0), kLen, 1, scalar);
+          continue;
+        }
+        // A * B^T: 16 rows of B (columns of the panel) by 16 k at a time,
+        // transposed in registers.
+        Value k16 = byBlocks(kLen, kLanes, [&](Value kk0) {
+          ivs[c.k] = add(kb, kk0);
+          SmallVector<Value> in;
+          for (int64_t r = 0; r < kLanes; ++r) {
+            ivs[c.n] = add(nj, r);
+            in.push_back(r < widths[j]
+                             ? b.create<vector::LoadOp>(loc, vecType, c.b,
+                                                        indices(c.bMap, ivs))
+                                   .getResult()
+                             : zeroVec());
+          }
+          SmallVector<Value> out = transpose(in);
+          for (int64_t h = 0; h < kLanes; ++h)
+            b.create<vector::StoreOp>(loc, out[h], bp,
+                                      bpIndex(p, add(kk0, h), j * kLanes));
+        });
+        if (k16)
+          loop(k16, kLen, 1, scalar);
+      }
+    });
+  }
+
+  /// Where bp[p][kk][lane] is stored.
+  SmallVector<Value, 2> bpIndex(Value p, Value kk, int64_t lane) {
+    return {p, add(b.create<arith::MulIOp>(loc, kk, index(kPanel)), lane)};
+  }
+
+  /// ap[apRow][kk * rows + i] = A[mt + i, kb + kk] for kk < kLen and i <
+  /// tileRows, so that the register tile broadcasts consecutive floats.
+  void packTile(Value ap, Value apRow, ValueRange batchIvs, Value kb,
+                Value kLen, Value mt, int64_t tileRows) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    auto kkRows = [&](Value kk) {
+      return b.create<arith::MulIOp>(loc, kk, index(rows)).getResult();
+    };
+    auto scalar = [&](Value kk) {
+      ivs[c.k] = add(kb, kk);
+      for (int64_t i = 0; i < tileRows; ++i) {
+        ivs[c.m] = add(mt, i);
+        Value v = b.create<memref::LoadOp>(loc, c.a, indices(c.aMap, ivs));
+        b.create<memref::StoreOp>(loc, v, ap,
+                                  ValueRange{apRow, add(kkRows(kk), i)});
+      }
+    };
+    if (aLast != c.k || kLanes % rows != 0) {
+      loop(index(0), kLen, 1, scalar);
+      return;
+    }
+    // Row-major A: the tile's rows by 16 k at a time, transposed in
+    // registers into 16 x rows consecutive floats.
+    Value k16 = byBlocks(kLen, kLanes, [&](Value kk0) {
+      ivs[c.k] = add(kb, kk0);
+      SmallVector<Value> in;
+      for (int64_t i = 0; i < rows; ++i) {
+        ivs[c.m] = add(mt, i);
+        in.push_back(i < tileRows
+                         ? b.create<vector::LoadOp>(loc, vecType, c.a,
+                                                    indices(c.aMap, ivs))
+                               .getResult()
+                         : zeroVec());
+      }
+      SmallVector<Value> out = transpose(in);
+      Value base = kkRows(kk0);
+      for (auto [h, v] : llvm::enumerate(out))
+        b.create<vector::StoreOp>(loc, v, ap,
+                                  ValueRange{apRow, add(base, h * kLanes)});
+    });
+    if (k16)
+      loop(k16, kLen, 1, scalar);
+  }
+
+  /// A^T: ap[t][kk * rows + i] = A[m0 + t * rows + i, kb + kk] for the
+  /// block's tiles, a row of A (one k) at a time, so the reads are
+  /// sequential.
+  void packColumns(Value ap, ValueRange batchIvs, Value kb, Value kLen,
+                   Value m0, int64_t mCount) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    int64_t fullTiles = mCount / rows;
+    loop(index(0), kLen, 1, [&](Value kk) {
+      ivs[c.k] = add(kb, kk);
+      Value kkRows = b.create<arith::MulIOp>(loc, kk, index(rows));
+      auto copy = [&](Value t, int64_t tileRows) {
+        ivs[c.m] = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
+        Value v = loadVec(c.a, indices(c.aMap, ivs), tileRows, rows);
+        b.create<vector::StoreOp>(loc, v, ap, ValueRange{t, kkRows});
+      };
+      if (fullTiles > 0)
+        loop(index(0), index(fullTiles), 1, [&](Value t) { copy(t, rows); });
+      if (mCount % rows)
+        copy(index(fullTiles), mCount % rows);
+    });
+  }
+
+  /// Runs `body(kk0)` for kk0 = 0, step, .. while kk0 + step <= kLen and
+  /// returns where that stops, or null when it is statically kLen.
+  Value byBlocks(Value kLen, int64_t step, function_ref<void(Value)> body) {
+    std::optional<int64_t> known = getConstantIntValue(kLen);
+    Value end = known
+                    ? index(*known / step * step)
+                    : b.create<arith::MulIOp>(
+                          loc, b.create<arith::DivUIOp>(loc, kLen, index(step)),
+                          index(step));
+    loop(index(0), end, step, body);
+    if (known && *known % step == 0)
+      return nullptr;
+    return end;
+  }
+
+  Value zeroVec() {
+    return b.create<arith::ConstantOp>(loc,
+                                       DenseElementsAttr::get(vecType, 0.0f));
+  }
+
+  /// Transposes R rows of 16 floats (R a power of two dividing 16): result
+  /// h holds columns h * 16/R .. (h + 1) * 16/R of every row, column by
+  /// column. log2(R) rounds of two-input shuffles, each merging groups of
+  /// rows: in a group of g rows based at row a, vector a + h holds columns
+  /// h * 16/g .. of those rows, interleaved.
+  SmallVector<Value> transpose(ArrayRef<Value> in) {
+    int64_t r = in.size();
+    SmallVector<Value> cur(in.begin(), in.end());
+    for (int64_t g = 1; g < r; g *= 2) {
+      SmallVector<Value> next(r);
+      int64_t cols = kLanes / g, newCols = kLanes / (2 * g);
+      for (int64_t a = 0; a < r; a += 2 * g)
+        for (int64_t h2 = 0; h2 < 2 * g; ++h2) {
+          int64_t h = h2 / 2;
+          SmallVector<int64_t> maskIdx;
+          for (int64_t l = 0; l < kLanes; ++l) {
+            int64_t col = h2 * newCols + l / (2 * g);
+            int64_t row = l % (2 * g); // relative to a
+            int64_t src = row < g ? 0 : 1;
+            int64_t lane = (col - h * cols) * g + row % g;
+            maskIdx.push_back(src * kLanes + lane);
+          }
+          next[a + h2] = b.create<vector::ShuffleOp>(loc, cur[a + h],
+                                                     cur[a + g + h], maskIdx);
+        }
+      cur = std::move(next);
+    }
+    return cur;
+  }
+
+  /// Prefetches the C rows of full tile t (columns np .. np + 32), which
+  /// the next tile() call reads, while the current one computes.
+  void prefetchTile(ValueRange batchIvs, Value mt, Value np) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < 2; ++j) {
+        ivs[c.m] = add(mt, i);
+        ivs[c.n] = add(np, j * kLanes);
+        b.create<memref::PrefetchOp>(loc, c.c, indices(c.cMap, ivs),
+                                     /*isWrite=*/true, /*localityHint=*/3,
+                                     /*isDataCache=*/true);
+      }
+  }
+
+  /// One `tileRows` x 32 register tile of C: rows m0 + t * rows .., columns
+  /// np .., accumulated over k in [kb + kLo, kb + kLen) (kLo null: 0) from
+  /// panel p of `bp` and from `ap` (tile t) or A itself.
+  void tile(ValueRange batchIvs, Value mt, int64_t tileRows, Value np,
+            std::array<int64_t, 2> widths, Value kb, Value kLen, Value bp,
+            Value p, Value ap, Value apRow, Value kLo = nullptr) {
+    unsigned numVecs = widths[1] > 0 ? 2 : 1;
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    SmallVector<Value> rowIdx, colIdx;
+    for (int64_t i = 0; i < tileRows; ++i)
+      rowIdx.push_back(add(mt, i));
+    for (unsigned j = 0; j < numVecs; ++j)
+      colIdx.push_back(add(np, j * kLanes));
+    auto loadTile = [&]() {
+      SmallVector<Value> loaded;
+      for (int64_t i = 0; i < tileRows; ++i)
+        for (unsigned j = 0; j < numVecs; ++j) {
+          ivs[c.m] = rowIdx[i];
+          ivs[c.n] = colIdx[j];
+          loaded.push_back(loadVec(c.c, indices(c.cMap, ivs), widths[j]));
+        }
+      return loaded;
+    };
+    SmallVector<Value> accs;
+    if (c.zeroFill || c.rowInit) {
+      // C is zero before the first k block: no fill pass, no load.
+      Value first = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                            kb, index(0));
+      size_t count = tileRows * numVecs;
+      auto init = b.create<scf::IfOp>(
+          loc, first,
+          [&](OpBuilder &nb, Location l) {
+            if (c.zeroFill) {
+              Value zero = nb.create<arith::ConstantOp>(
+                  l, vecType, DenseElementsAttr::get(vecType, 0.0f));
+              nb.create<scf::YieldOp>(l, SmallVector<Value>(count, zero));
+              return;
+            }
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+            SmallVector<Value> row, init;
+            for (unsigned j = 0; j < numVecs; ++j)
+              row.push_back(
+                  loadVec(c.rowInit->getOperand(0), colIdx[j], widths[j]));
+            for (int64_t i = 0; i < tileRows; ++i)
+              init.append(row);
+            nb.create<scf::YieldOp>(l, init);
+          },
+          [&](OpBuilder &nb, Location l) {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+            nb.create<scf::YieldOp>(l, loadTile());
+          });
+      accs.assign(init.getResults().begin(), init.getResults().end());
+    } else {
+      accs = loadTile();
+    }
+    // One k step: a vector pair of the panel, one broadcast FMA per row.
+    auto step = [&](Value kk, ValueRange iter) {
+      SmallVector<Value> bVecs;
+      for (unsigned j = 0; j < numVecs; ++j)
+        bVecs.push_back(b.create<vector::LoadOp>(loc, vecType, bp,
+                                                 bpIndex(p, kk, j * kLanes)));
+      SmallVector<Value> aIvs = ivs;
+      Value kkRows;
+      if (ap)
+        kkRows = b.create<arith::MulIOp>(loc, kk, index(rows));
+      else
+        aIvs[c.k] = add(kb, kk);
+      SmallVector<Value> next;
+      for (int64_t i = 0; i < tileRows; ++i) {
+        Value a;
+        if (ap) {
+          a = b.create<memref::LoadOp>(loc, ap,
+                                       ValueRange{apRow, add(kkRows, i)});
+        } else {
+          aIvs[c.m] = rowIdx[i];
+          a = b.create<memref::LoadOp>(loc, c.a, indices(c.aMap, aIvs));
+        }
+        Value splat = b.create<vector::BroadcastOp>(loc, vecType, a);
+        for (unsigned j = 0; j < numVecs; ++j)
+          next.push_back(b.create<vector::FMAOp>(loc, splat, bVecs[j],
+                                                 iter[i * numVecs + j]));
+      }
+      return next;
+    };
+    // The k loop, `unroll` steps per iteration (the loop's own increment
+    // and branch would otherwise take issue slots of the FMA ports at every
+    // step: 5-8% of the kernel's time), then the remaining steps one at a
+    // time.
+    auto forLoop = [&](Value lb, Value ub, int64_t stepSize, ValueRange init) {
+      return b.create<scf::ForOp>(
+          loc, lb, ub, index(stepSize), init,
+          [&](OpBuilder &nb, Location, Value kk, ValueRange iter) {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+            SmallVector<Value> cur(iter.begin(), iter.end());
+            for (int64_t u = 0; u < stepSize; ++u)
+              cur = step(add(kk, u), cur);
+            b.create<scf::YieldOp>(loc, cur);
+          });
+    };
+    Value lb = kLo ? kLo : index(0);
+    ValueRange results = accs;
+    if (unroll > 1) {
+      // The unrolled loop ends at lb + (kLen - lb) / unroll * unroll.
+      Value span = b.create<arith::SubIOp>(loc, kLen, lb);
+      Value mid = add(lb, b.create<arith::MulIOp>(
+                              loc,
+                              b.create<arith::DivUIOp>(loc, span, index(unroll)),
+                              index(unroll)));
+      results = forLoop(lb, mid, unroll, results).getResults();
+      lb = mid;
+    }
+    results = forLoop(lb, kLen, 1, results).getResults();
+    storeTile(batchIvs, rowIdx, colIdx, widths, kb, results);
+  }
+
+  /// Stores the accumulators `accs` of a tile (rows `rowIdx`, column
+  /// vectors `colIdx`) to C; with an epilogue, the last k block applies it
+  /// and stores its outputs (and C unless the epilogue overwrites it).
+  void storeTile(ValueRange batchIvs, ArrayRef<Value> rowIdx,
+                 ArrayRef<Value> colIdx, std::array<int64_t, 2> widths,
+                 Value kb, ValueRange accs) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    auto each = [&](bool fused) {
+      for (auto [i, row] : llvm::enumerate(rowIdx))
+        for (auto [j, col] : llvm::enumerate(colIdx)) {
+          ivs[c.m] = row;
+          ivs[c.n] = col;
+          Value acc = accs[i * colIdx.size() + j];
+          SmallVector<Value> idx = indices(c.cMap, ivs);
+          if (fused)
+            applyEpilogue(acc, idx, widths[j]);
+          else
+            storeVec(acc, c.c, idx, widths[j]);
+        }
+    };
+    int64_t lastKb = (k - 1) / kc * kc;
+    if (!c.epilogue || lastKb == 0) {
+      each(c.epilogue != nullptr);
+      return;
+    }
+    Value last = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, kb,
+                                         index(lastKb));
+    auto ifOp = b.create<scf::IfOp>(loc, last, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    each(true);
+    b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+    each(false);
+  }
+
+  /// The epilogue's body on the vector `acc` of C at `idx` (`width` lanes
+  /// valid): its other inputs are loaded there, its scalar ops become
+  /// vector ops and its outputs are stored there.
+  void applyEpilogue(Value acc, ValueRange idx, int64_t width) {
+    linalg::GenericOp op = c.epilogue->op;
+    Block &body = op.getRegion().front();
+    IRMapping map;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      Value view = c.epilogue->views[input->getOperandNumber()];
+      map.map(op.getMatchingBlockArgument(input),
+              view ? loadVec(view, idx, width) : acc);
+    }
+    auto vec = [&](Value scalar) {
+      if (Value v = map.lookupOrNull(scalar))
+        return v;
+      // A scalar from outside the body (a constant of the function).
+      auto type = VectorType::get({kLanes}, scalar.getType());
+      Attribute value;
+      Value v =
+          matchPattern(scalar, m_Constant(&value)) && isa<TypedAttr>(value)
+              ? b.create<arith::ConstantOp>(loc,
+                                            DenseElementsAttr::get(type, value))
+                    .getResult()
+              : b.create<vector::BroadcastOp>(loc, type, scalar).getResult();
+      map.map(scalar, v);
+      return v;
+    };
+    for (Operation &inner : body.without_terminator()) {
+      if (auto cst = dyn_cast<arith::ConstantOp>(inner)) {
+        vec(cst.getResult());
+        continue;
+      }
+      SmallVector<Value> operands;
+      for (Value operand : inner.getOperands())
+        operands.push_back(vec(operand));
+      SmallVector<Type> types;
+      for (Type type : inner.getResultTypes())
+        types.push_back(VectorType::get({kLanes}, type));
+      OperationState state(loc, inner.getName(), operands, types,
+                           inner.getAttrs());
+      Operation *vectorized = b.create(state);
+      map.map(inner.getResults(), vectorized->getResults());
+    }
+    if (!c.epilogue->writesC)
+      storeVec(acc, c.c, idx, width);
+    for (auto [init, yielded] : llvm::zip(op.getDpsInitsMutable(),
+                                          body.getTerminator()->getOperands()))
+      storeVec(vec(yielded), c.epilogue->views[init.getOperandNumber()], idx,
+               width);
+  }
+
+  OpBuilder &b;
+  Location loc;
+  const Contraction &c;
+  int64_t rows, unroll, minBlocks, m, n, k, kc;
+  SmallVector<int64_t> batchSizes;
+  int64_t batchCount;
+  unsigned aLast, bLast;
+  bool packA;
+  VectorType vecType;
+};
+
+} // namespace
+
+void myelin::buildContractionKernel(OpBuilder &b, Location loc,
+                                    const Contraction &c,
+                                    const KernelOptions &options) {
+  KernelBuilder(b, loc, c, options.rows, options.kBlock, options.unroll,
+                options.minBlocks)
+      .build();
+}
