@@ -19,6 +19,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <deque>
 #include <limits>
 
 namespace myelin {
@@ -76,18 +77,95 @@ private:
     std::pair<std::string, std::string> key; // layer, tag
     SmallVector<Operation *> ops;
   };
+  /// An emitted kernel: its body and the names of the groups it serves.
+  struct Kernel {
+    std::string body;
+    func::FuncOp func;
+    SmallVector<std::string> names; // distinct, in order of appearance
+    SmallVector<func::CallOp> calls;
+  };
   void outline(func::FuncOp entry, const Group &group);
-  func::FuncOp uniqueKernel(func::FuncOp kernel, StringRef base);
+  Kernel &uniqueKernel(func::FuncOp kernel, StringRef base);
+  void nameKernels();
 
-  /// Kernels by name, with their printed bodies for deduplication.
-  llvm::StringMap<SmallVector<std::pair<std::string, func::FuncOp>>> kernels;
-  llvm::StringSet<> usedNames;
+  /// Kernels by the name pattern of their groups (with merge-repeats, the
+  /// numbers of repeated layers are wildcards), in order of emission.
+  /// (Per run; cleared when a run starts.)
+  llvm::StringMap<SmallVector<Kernel *>> kernels;
+  std::deque<Kernel> emitted;
 };
+
+/// `name` split at '_'; the tokens that are decimal numbers without leading
+/// zeros (repeat indices such as the 2 of `blocks_2_fc`) are flagged.
+SmallVector<std::pair<StringRef, bool>> tokenize(StringRef name) {
+  SmallVector<StringRef> parts;
+  name.split(parts, '_');
+  SmallVector<std::pair<StringRef, bool>> tokens;
+  for (StringRef part : parts) {
+    unsigned value;
+    bool number = !part.empty() && llvm::all_of(part, llvm::isDigit) &&
+                  (part.size() == 1 || part.front() != '0') &&
+                  !part.getAsInteger(10, value);
+    tokens.push_back({part, number});
+  }
+  return tokens;
+}
+
+/// `name` with each repeat index replaced by '#'.
+std::string namePattern(StringRef name) {
+  std::string pattern;
+  for (auto [token, number] : tokenize(name)) {
+    if (!pattern.empty())
+      pattern += '_';
+    pattern += number ? StringRef("#") : token;
+  }
+  return pattern;
+}
+
+/// The name of a kernel shared by groups whose names have one pattern: each
+/// index position lists its values, runs of consecutive ones as ranges
+/// (`blocks_0to3_fc_linear_bwd`, `blocks_0and2_ln1_layer_norm_fwd`).
+std::string sharedName(ArrayRef<std::string> names) {
+  if (names.size() == 1)
+    return names.front();
+  SmallVector<SmallVector<std::pair<StringRef, bool>>> all;
+  for (const std::string &name : names)
+    all.push_back(tokenize(name));
+  std::string result;
+  for (size_t i = 0, e = all.front().size(); i != e; ++i) {
+    if (i)
+      result += '_';
+    if (!all.front()[i].second) {
+      result += all.front()[i].first;
+      continue;
+    }
+    SmallVector<unsigned> values;
+    for (auto &tokens : all) {
+      unsigned value = 0;
+      (void)tokens[i].first.getAsInteger(10, value);
+      values.push_back(value);
+    }
+    llvm::sort(values);
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    for (size_t j = 0; j < values.size();) {
+      size_t k = j;
+      while (k + 1 < values.size() && values[k + 1] == values[k] + 1)
+        ++k;
+      if (j)
+        result += "and";
+      result += std::to_string(values[j]);
+      if (k > j)
+        result += "to" + std::to_string(values[k]);
+      j = k + 1;
+    }
+  }
+  return result;
+}
 
 void OutlineKernelsPass::runOnOperation() {
   ModuleOp module = getOperation();
-  for (auto func : module.getOps<func::FuncOp>())
-    usedNames.insert(func.getSymName());
+  kernels.clear();
+  emitted.clear();
   SmallVector<func::FuncOp> entries;
   for (auto func : module.getOps<func::FuncOp>())
     if (!func.isExternal() && !func->hasAttr(kKernelAttr))
@@ -112,6 +190,7 @@ void OutlineKernelsPass::runOnOperation() {
     for (const Group &group : groups)
       outline(entry, group);
   }
+  nameKernels();
 }
 
 void OutlineKernelsPass::outline(func::FuncOp entry, const Group &group) {
@@ -174,7 +253,8 @@ void OutlineKernelsPass::outline(func::FuncOp entry, const Group &group) {
     builder.clone(*op, mapping);
   builder.create<func::ReturnOp>(loc);
 
-  func::FuncOp callee = uniqueKernel(kernel, base);
+  Kernel &shared = uniqueKernel(kernel, base);
+  func::FuncOp callee = shared.func;
   if (callee != kernel) {
     kernel.erase();
   } else {
@@ -190,34 +270,61 @@ void OutlineKernelsPass::outline(func::FuncOp entry, const Group &group) {
       deallocs.push_back(op);
   OpBuilder callBuilder(last);
   auto call = callBuilder.create<func::CallOp>(loc, callee, args.getArrayRef());
+  shared.calls.push_back(call);
   for (Operation *op : llvm::reverse(deallocs))
     op->moveAfter(call);
   for (Operation *op : group.ops)
     op->erase();
 }
 
-/// `kernel` itself under a fresh name, or an identical kernel emitted before.
-func::FuncOp OutlineKernelsPass::uniqueKernel(func::FuncOp kernel,
-                                              StringRef base) {
+/// The kernel emitted before with `kernel`'s body and name pattern, or a new
+/// one for `kernel` itself.
+OutlineKernelsPass::Kernel &
+OutlineKernelsPass::uniqueKernel(func::FuncOp kernel, StringRef base) {
   std::string text;
   {
     llvm::raw_string_ostream os(text);
     kernel.setSymName("kernel");
-    // Never elided: equal text must mean equal kernels.
-    kernel->print(os, OpPrintingFlags().elideLargeElementsAttrs(
-                          std::numeric_limits<int64_t>::max()));
+    // Never elided, and without locations (which name the layer): equal
+    // text must mean equal kernels.
+    kernel->print(os, OpPrintingFlags()
+                          .elideLargeElementsAttrs(
+                              std::numeric_limits<int64_t>::max())
+                          .enableDebugInfo(false));
   }
-  auto &candidates = kernels[base];
-  for (auto &[body, existing] : candidates)
-    if (body == text)
-      return existing;
-  std::string name = base.str();
-  for (unsigned i = 1; usedNames.contains(name); ++i)
-    name = (base + "_" + Twine(i)).str();
-  usedNames.insert(name);
-  kernel.setSymName(name);
-  candidates.push_back({std::move(text), kernel});
-  return kernel;
+  auto &candidates =
+      kernels[mergeRepeats ? namePattern(base) : base.str()];
+  for (auto &existing : candidates)
+    if (existing->body == text) {
+      if (!llvm::is_contained(existing->names, base))
+        existing->names.push_back(base.str());
+      return *existing;
+    }
+  Kernel &added = emitted.emplace_back();
+  added.body = std::move(text);
+  added.func = kernel;
+  added.names.push_back(base.str());
+  candidates.push_back(&added);
+  return added;
+}
+
+/// Names each kernel after the groups it serves, in order of emission; a
+/// name taken by an entry point or an earlier kernel gets a numeric suffix.
+void OutlineKernelsPass::nameKernels() {
+  llvm::StringSet<> used;
+  for (auto func : getOperation().getOps<func::FuncOp>())
+    if (!func->hasAttr(kKernelAttr))
+      used.insert(func.getSymName());
+  for (Kernel &kernel : emitted) {
+    std::string base = sharedName(kernel.names), name = base;
+    for (unsigned i = 1; used.contains(name); ++i)
+      name = base + "_" + std::to_string(i);
+    used.insert(name);
+    kernel.func.setSymName(name);
+    auto callee = FlatSymbolRefAttr::get(kernel.func);
+    for (func::CallOp call : kernel.calls)
+      call.setCalleeAttr(callee);
+  }
 }
 
 } // namespace

@@ -158,10 +158,19 @@ def OutlineKernelsPass : Pass<"myelin-outline-kernels", "::mlir::ModuleOp"> {
     rebuilt inside), so its memref arguments are marked `llvm.noalias`; it
     is `noinline`, so profiles, `--emit=asm` and debuggers show the model's
     names. Kernels of the same name and body (a layer's forward pass in the
-    train, grad and eval entry points) are emitted once; other name clashes
-    get a numeric suffix. LLVM then optimizes and compiles many small
-    functions instead of one huge one per entry point.
+    train, grad and eval entry points) are emitted once. So are, with
+    `merge-repeats` (the default), kernels of one body whose names differ
+    only in repeat indices: the blocks of `repeat(4, block, x)` share
+    `blocks_0to3_fc_linear_bwd`, and where the last block differs (its input
+    gradient), `blocks_0to2_...` and `blocks_3_...` remain. Other name
+    clashes get a numeric suffix. LLVM then optimizes and compiles many
+    small functions once each, instead of one huge one per entry point.
   }];
+  let options = [
+    Option<"mergeRepeats", "merge-repeats", "bool", /*default=*/"true",
+           "Share one kernel between repeated layers with the same body, "
+           "named after their index range (false: one kernel per layer)">,
+  ];
   let dependentDialects = ["::mlir::func::FuncDialect",
                            "::mlir::LLVM::LLVMDialect"];
 }

@@ -44,13 +44,12 @@ std::optional<myelin::Phase> myelin::parsePhase(StringRef name) {
       .Default(std::nullopt);
 }
 
-void myelin::buildTrainingPipeline(OpPassManager &pm, Phase stopAfter,
-                                   StringRef optimizer, bool parallel,
-                                   bool physics,
-                                   const PipelineHooks *hooks) {
+void myelin::buildTrainingPipeline(OpPassManager &pm,
+                                   const PipelineConfig &config) {
+  Phase stopAfter = config.stopAfter;
   if (stopAfter == Phase::NN)
     return;
-  myelin::StageMarker stage(pm, hooks);
+  myelin::StageMarker stage(pm, config.hooks);
 
   // Autodiff first, on the clean forward graph; the optimizer step is built
   // from the gradient function. Canonicalize + CSE then merge the duplicate
@@ -59,12 +58,12 @@ void myelin::buildTrainingPipeline(OpPassManager &pm, Phase stopAfter,
   pm.addPass(createGenerateGradientsPass());
   stage.begin("lower-optimizer");
   LowerOptimizerPassOptions optimizerOptions;
-  optimizerOptions.optimizer = optimizer.str();
+  optimizerOptions.optimizer = config.optimizer;
   pm.addPass(createLowerOptimizerPass(optimizerOptions));
   // Telemetry and NaN checks go in before CSE, which merges their
   // declarations and gradient norms with the step's own.
   InstrumentPhysicsPassOptions physicsOptions;
-  physicsOptions.force = physics;
+  physicsOptions.force = config.physics;
   pm.addPass(createInstrumentPhysicsPass(physicsOptions));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -87,12 +86,14 @@ void myelin::buildTrainingPipeline(OpPassManager &pm, Phase stopAfter,
   if (stopAfter == Phase::Linalg)
     return;
   stage.end();
-  buildKernelPipeline(pm, stopAfter, parallel, hooks);
+  buildKernelPipeline(pm, config);
 }
 
-void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
-                                 bool parallel, const PipelineHooks *hooks) {
-  myelin::StageMarker stage(pm, hooks);
+void myelin::buildKernelPipeline(OpPassManager &pm,
+                                 const PipelineConfig &config) {
+  Phase stopAfter = config.stopAfter;
+  bool parallel = config.parallel;
+  myelin::StageMarker stage(pm, config.hooks);
   // Bufferize: the entry functions already take memrefs, so only their
   // bodies are bufferized; deallocation is then made explicit.
   stage.begin("bufferize");
@@ -110,7 +111,11 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   pm.addNestedPass<func::FuncOp>(createElideResultCopiesPass());
   // One named, noinline function per layer kernel (provenance in profiles;
   // LLVM compiles small functions, and each shared kernel once).
-  pm.addPass(createOutlineKernelsPass());
+  // Repeated layers share their kernels when the bodies are equal: the four
+  // blocks of examples/gpt.nn compile about once (compile time).
+  OutlineKernelsPassOptions outline;
+  outline.mergeRepeats = config.mergeRepeats;
+  pm.addPass(createOutlineKernelsPass(outline));
   // Intermediates: views of static slots reused across lifetimes instead of
   // malloc/free per step (codegen/PlanMemory.cpp).
   pm.addPass(createPlanMemoryPass());
@@ -171,12 +176,21 @@ void myelin::buildKernelPipeline(OpPassManager &pm, Phase stopAfter,
   pm.addNestedPass<LLVM::LLVMFuncOp>(createCanonicalizerPass());
 }
 
+static myelin::PipelineConfig configOf(const myelin::PipelineOptions &options) {
+  myelin::PipelineConfig config;
+  // An unknown phase name is rejected by the registration's validation.
+  config.stopAfter = myelin::parsePhase(options.stopAfter)
+                         .value_or(myelin::Phase::LLVMDialect);
+  config.optimizer = options.optimizer;
+  config.parallel = options.threads;
+  config.physics = options.physics;
+  config.mergeRepeats = options.mergeRepeats;
+  return config;
+}
+
 void myelin::buildTrainingPipeline(OpPassManager &pm,
                                    const PipelineOptions &options) {
-  std::optional<Phase> phase = parsePhase(options.stopAfter);
-  // An unknown phase name is rejected by the registration's validation.
-  buildTrainingPipeline(pm, phase.value_or(Phase::LLVMDialect),
-                        options.optimizer, options.threads, options.physics);
+  buildTrainingPipeline(pm, configOf(options));
 }
 
 void myelin::registerTrainingPipeline() {
@@ -185,9 +199,7 @@ void myelin::registerTrainingPipeline() {
       "The kernel half of myelin-train-pipeline: linalg on tensors inside "
       "functions over memrefs -> loops (stop-after=loops) -> LLVM dialect",
       [](OpPassManager &pm, const PipelineOptions &options) {
-        std::optional<Phase> phase = parsePhase(options.stopAfter);
-        buildKernelPipeline(pm, phase.value_or(Phase::LLVMDialect),
-                            options.threads);
+        buildKernelPipeline(pm, configOf(options));
       });
   PassPipelineRegistration<PipelineOptions>(
       "myelin-train-pipeline",

@@ -45,6 +45,11 @@ struct PipelineOptions : public mlir::PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("Instrument every model with telemetry and NaN checks "
                      "(nn-instrument-physics force)"),
       llvm::cl::init(false)};
+  Option<bool> mergeRepeats{
+      *this, "merge-repeats",
+      llvm::cl::desc("Repeated layers with identical kernels share them "
+                     "(myelin-outline-kernels merge-repeats)"),
+      llvm::cl::init(true)};
 };
 
 /// Adds the passes from the frontend's output up to `stopAfter`.
@@ -52,18 +57,20 @@ struct PipelineOptions : public mlir::PassPipelineOptions<PipelineOptions> {
 /// every model (nn-instrument-physics); without it, only models whose train
 /// block sets `physics` are. `hooks`, if given, inserts extra passes at stage
 /// boundaries.
-void buildTrainingPipeline(mlir::OpPassManager &pm, Phase stopAfter,
-                           llvm::StringRef optimizer = "", bool parallel = true,
-                           bool physics = false,
-                           const PipelineHooks *hooks = nullptr);
-/// The kernel half of the pipeline, from the `linalg` phase on: bufferizes
-/// the bodies of functions that take memrefs, lowers to loops (OpenMP when
-/// `parallel`) and, unless `stopAfter` is Loops, to the LLVM dialect.
-/// Registered as `--myelin-lower-kernels` (used by bench/ on bare kernels).
-void buildKernelPipeline(mlir::OpPassManager &pm, Phase stopAfter,
-                         bool parallel = true,
-                         const PipelineHooks *hooks = nullptr);
-/// Same, from registered pipeline options.
+/// What the built-in pipeline does; myelinc fills it from its flags.
+struct PipelineConfig {
+  Phase stopAfter = Phase::LLVMDialect;
+  std::string optimizer;  ///< overrides the spec's, unless empty
+  bool parallel = true;   ///< big kernels on all cores (OpenMP)
+  bool physics = false;   ///< telemetry and NaN checks in every model
+  bool mergeRepeats = true; ///< repeated layers share identical kernels
+  const PipelineHooks *hooks = nullptr;
+};
+
+void buildTrainingPipeline(mlir::OpPassManager &pm,
+                           const PipelineConfig &config);
+void buildKernelPipeline(mlir::OpPassManager &pm,
+                         const PipelineConfig &config);
 void buildTrainingPipeline(mlir::OpPassManager &pm,
                            const PipelineOptions &options);
 

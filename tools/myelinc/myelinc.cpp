@@ -91,6 +91,13 @@ static cl::opt<std::string> clOptimizer(
 static cl::opt<bool> clThreads(
     "parallel", cl::desc("Run big kernels on all cores with OpenMP"),
     cl::init(true), cl::cat(clCategory));
+static cl::opt<bool> clDistinctKernels(
+    "distinct-kernels",
+    cl::desc("One kernel per layer even where repeated layers' kernels are "
+             "identical (per-layer profiles; compiles longer). By default "
+             "they share one, named after the index range, e.g. "
+             "blocks_0to3_fc_linear_bwd"),
+    cl::init(false), cl::cat(clCategory));
 static cl::opt<bool> clPhysics(
     "physics",
     cl::desc("Instrument the train step with network telemetry (activation "
@@ -415,11 +422,18 @@ int main(int argc, char **argv) {
   TimingScope timingScope = timing.getRootScope();
   pm.enableTiming(timingScope);
   myelin::addFailedPassReporting(pm);
-  if (!clPassPipeline.empty())
+  if (!clPassPipeline.empty()) {
     addCustomPipeline(pm);
-  else
-    myelin::buildTrainingPipeline(pm, stop.value_or(Phase::LLVMDialect),
-                                  clOptimizer, clThreads, clPhysics, &hooks);
+  } else {
+    myelin::PipelineConfig config;
+    config.stopAfter = stop.value_or(Phase::LLVMDialect);
+    config.optimizer = clOptimizer;
+    config.parallel = clThreads;
+    config.physics = clPhysics;
+    config.mergeRepeats = !clDistinctKernels;
+    config.hooks = &hooks;
+    myelin::buildTrainingPipeline(pm, config);
+  }
   if (failed(pm.run(*module)))
     return 1;
   if (clEmit == Emit::MemoryPlan) {
