@@ -7,6 +7,7 @@
 
 #include "codegen/Buffers.h"
 #include "codegen/ObjectEmitter.h"
+#include "codegen/Passes.h"
 #include "ir/NNOps.h"
 #include "myelin/runtime.h"
 
@@ -121,6 +122,11 @@ myelin::emitModelDescriptor(ModuleOp module, llvm::StringRef sourcePath) {
   if (numChecks)
     os << checkText;
   auto every = module->getAttrOfType<IntegerAttr>(kPhysicsEveryAttrName);
+  // ABI 5: train_step's memory plan.
+  myelin::FunctionMemoryPlan plan;
+  for (myelin::FunctionMemoryPlan &entry : myelin::getMemoryPlan(module))
+    if (entry.function == (name.getValue() + "_train").str())
+      plan = entry;
 
   auto i64 = [&](StringRef key, int64_t dflt) {
     auto attr = train.getAs<IntegerAttr>(key);
@@ -160,7 +166,9 @@ myelin::emitModelDescriptor(ModuleOp module, llvm::StringRef sourcePath) {
      << "  " << (module->hasAttr(kStochasticAttrName) ? 1 : 0) << ",\n"
      << "  " << (every ? every.getInt() : 0) << ", " << numLayers << ", "
      << (numLayers ? "layers" : "0") << ", " << numChecks << ", "
-     << (numChecks ? "checks" : "0") << "\n};\n\n"
+     << (numChecks ? "checks" : "0") << ",\n"
+     << "  " << plan.buffers << ", " << plan.planned << ", " << plan.arena
+     << "\n};\n\n"
      << "int main(int argc, char **argv) {\n"
      << "  return myelin_rt_main(argc, argv, &myelin_model);\n}\n";
   return text;

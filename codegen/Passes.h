@@ -62,6 +62,17 @@ void populateNormalizationLoweringPatterns(mlir::RewritePatternSet &patterns);
 /// nn.layer_stats, nn.nonfinite_flags (telemetry, under hyper flags).
 void populatePhysicsLoweringPatterns(mlir::RewritePatternSet &patterns);
 
+/// One entry function's record in the module attribute `myelin.memory_plan`
+/// that myelin-plan-memory writes: the bytes of the static slots it uses,
+/// its planned intermediates' sizes summed, their count, and the static
+/// top-level allocs it left alone.
+struct FunctionMemoryPlan {
+  std::string function;
+  int64_t arena = 0, planned = 0, buffers = 0, kept = 0;
+};
+/// The records in the attribute's order; empty if nothing was planned.
+llvm::SmallVector<FunctionMemoryPlan> getMemoryPlan(mlir::ModuleOp module);
+
 } // namespace myelin
 
 #endif // MYELIN_CODEGEN_PASSES_H

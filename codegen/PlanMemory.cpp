@@ -503,3 +503,23 @@ private:
 };
 
 } // namespace
+
+llvm::SmallVector<myelin::FunctionMemoryPlan>
+myelin::getMemoryPlan(ModuleOp module) {
+  llvm::SmallVector<FunctionMemoryPlan> result;
+  auto plan = module->getAttrOfType<DictionaryAttr>(kPlanAttrName);
+  if (!plan)
+    return result;
+  for (NamedAttribute entry : plan) {
+    auto record = dyn_cast<DictionaryAttr>(entry.getValue());
+    if (!record)
+      continue;
+    auto get = [&](StringRef key) {
+      auto attr = record.getAs<IntegerAttr>(key);
+      return attr ? attr.getInt() : 0;
+    };
+    result.push_back({entry.getName().str(), get("arena"), get("planned"),
+                      get("buffers"), get("kept")});
+  }
+  return result;
+}

@@ -316,13 +316,15 @@ std::string runLmTraining(RunContext &ctx) {
           << '\n';
   if (!ctx.savePath.empty())
     ctx.out << "saved " << ctx.savePath << " (step " << last << ")\n";
-  ctx.out << std::flush;
+  MemoryReport memory = reportMemory(ctx.info);
+  ctx.out << formatMemoryReport(memory) << '\n' << std::flush;
   if (ctx.earlyStop.stopped) {
     if (std::string err = finishEarlyStop(ctx, last); !err.empty())
       return err;
-    return ctx.log.logEnd(last, "early_stop");
+    return ctx.log.logEnd(last, "early_stop", jsonMemoryReport(memory));
   }
-  return ctx.log.logEnd(last, last < S ? "stop_after" : "done");
+  return ctx.log.logEnd(last, last < S ? "stop_after" : "done",
+                        jsonMemoryReport(memory));
 }
 
 } // namespace myelin::rt

@@ -14,7 +14,80 @@
 #include <cstring>
 #include <set>
 
+#include <sys/resource.h>
+
 namespace myelin::rt {
+
+std::string formatBytes(int64_t bytes) {
+  char text[32];
+  if (bytes < 1024)
+    std::snprintf(text, sizeof text, "%lld B", (long long)bytes);
+  else if (bytes < (int64_t(1) << 20))
+    std::snprintf(text, sizeof text, "%.1f KiB", bytes / 1024.0);
+  else if (bytes < (int64_t(1) << 30))
+    std::snprintf(text, sizeof text, "%.1f MiB", bytes / 1048576.0);
+  else
+    std::snprintf(text, sizeof text, "%.2f GiB", bytes / 1073741824.0);
+  return text;
+}
+
+MemoryReport reportMemory(const ModelInfo &info) {
+  MemoryReport r;
+  const myelin_rt_model_desc *m = info.desc;
+  for (int i = 0; i < m->num_buffers; ++i) {
+    int64_t bytes = info.numel[i] * int64_t(dtypeSize(m->buffers[i].dtype));
+    switch (m->buffers[i].role) {
+    case MYELIN_RT_ROLE_PARAM:
+      r.params += bytes;
+      break;
+    case MYELIN_RT_ROLE_GRAD:
+      r.grads += bytes;
+      break;
+    case MYELIN_RT_ROLE_OPT_STATE:
+      r.optState += bytes;
+      break;
+    default:
+      r.data += bytes;
+    }
+  }
+  r.planBuffers = m->plan_buffers;
+  r.planBytes = m->plan_bytes;
+  r.planSlotBytes = m->plan_slot_bytes;
+  // ru_maxrss is in KiB on Linux.
+  struct rusage usage;
+  if (getrusage(RUSAGE_SELF, &usage) == 0)
+    r.peakRss = int64_t(usage.ru_maxrss) * 1024;
+  return r;
+}
+
+std::string formatMemoryReport(const MemoryReport &r) {
+  std::string text = "memory:";
+  if (r.peakRss > 0)
+    text += " peak RSS " + formatBytes(r.peakRss) + ";";
+  text += " parameters " + formatBytes(r.params) + ", gradients " +
+          formatBytes(r.grads) + ", optimizer state " +
+          formatBytes(r.optState) + ", batch and outputs " +
+          formatBytes(r.data);
+  if (r.planBuffers > 0)
+    text += "; train step intermediates " + formatBytes(r.planBytes) + " (" +
+            std::to_string(r.planBuffers) + " buffers) in " +
+            formatBytes(r.planSlotBytes) + " of static slots";
+  return text;
+}
+
+std::string jsonMemoryReport(const MemoryReport &r) {
+  char text[320];
+  std::snprintf(text, sizeof text,
+                "\"peak_rss_bytes\":%lld,\"param_bytes\":%lld,"
+                "\"grad_bytes\":%lld,\"opt_state_bytes\":%lld,"
+                "\"data_bytes\":%lld,\"plan_buffers\":%lld,"
+                "\"plan_bytes\":%lld,\"plan_slot_bytes\":%lld",
+                (long long)r.peakRss, (long long)r.params, (long long)r.grads,
+                (long long)r.optState, (long long)r.data,
+                (long long)r.planBuffers, (long long)r.planBytes,
+                (long long)r.planSlotBytes);
+  return text;
+}
 
 std::string describeBuffer(const myelin_rt_buffer_desc &b) {
   std::string s = "'";

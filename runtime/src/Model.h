@@ -85,6 +85,24 @@ private:
   std::vector<size_t> sizes;
 };
 
+/// What a run holds in memory: its buffers by role (bytes), train_step's
+/// planned intermediates (ABI 5) and the process's peak resident set.
+struct MemoryReport {
+  int64_t params = 0, grads = 0, optState = 0, data = 0;
+  int64_t planBuffers = 0, planBytes = 0, planSlotBytes = 0;
+  int64_t peakRss = 0; ///< 0 if unknown
+};
+MemoryReport reportMemory(const ModelInfo &info);
+
+/// "memory: peak RSS 226.1 MiB; parameters 12.4 MiB, ..." (one line).
+std::string formatMemoryReport(const MemoryReport &r);
+
+/// The report as JSON object members: "peak_rss_bytes":..,"param_bytes":..
+std::string jsonMemoryReport(const MemoryReport &r);
+
+/// "1.5 KiB", "12.4 MiB", "1.2 GiB".
+std::string formatBytes(int64_t bytes);
+
 /// Fills `n` floats of parameter `b` per its `init` fields, drawing from
 /// `rng`. Returns an error for an unknown initializer or bad fan-in/out.
 std::string initParam(const myelin_rt_buffer_desc &b, float *data, int64_t n,

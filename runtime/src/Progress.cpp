@@ -272,10 +272,14 @@ std::string JsonLog::logEarlyStop(int64_t step, int64_t bestStep,
       (long long)patience, jsonQuote(best).c_str()));
 }
 
-std::string JsonLog::logEnd(int64_t step, const char *reason) {
-  return writeLine(formatString("{\"type\":\"end\",\"step\":%lld,"
-                                "\"reason\":%s}",
-                                (long long)step, jsonQuote(reason).c_str()));
+std::string JsonLog::logEnd(int64_t step, const char *reason,
+                            const std::string &memory) {
+  std::string line = formatString("{\"type\":\"end\",\"step\":%lld,"
+                                  "\"reason\":%s",
+                                  (long long)step, jsonQuote(reason).c_str());
+  if (!memory.empty())
+    line += ",\"memory\":{" + memory + "}";
+  return writeLine(line + "}");
 }
 
 } // namespace myelin::rt

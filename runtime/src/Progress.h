@@ -124,7 +124,9 @@ public:
   std::string logEarlyStop(int64_t step, int64_t bestStep, double bestLoss,
                            int64_t patience, const std::string &best);
   /// {"type":"end","step":..,"reason":..}
-  std::string logEnd(int64_t step, const char *reason);
+  /// `memory`: members of a "memory" object (jsonMemoryReport), or "".
+  std::string logEnd(int64_t step, const char *reason,
+                     const std::string &memory = "");
   /// Writes one prepared JSON object as a line and flushes.
   std::string writeRecord(const std::string &line) { return writeLine(line); }
 

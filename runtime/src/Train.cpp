@@ -358,12 +358,14 @@ std::string runTraining(RunContext &ctx) {
     if (std::string err = finishEarlyStop(ctx, s.t); !err.empty())
       return err;
   }
+  MemoryReport memory = reportMemory(ctx.info);
   ctx.out << formatString("trained %lld steps in %.2f s (%.0f samples/s)",
                           (long long)runStep, seconds,
                           seconds > 0 ? runStep * batch / seconds : 0.0)
           << '\n'
+          << formatMemoryReport(memory) << '\n'
           << std::flush;
-  return ctx.log.logEnd(s.t, endReason);
+  return ctx.log.logEnd(s.t, endReason, jsonMemoryReport(memory));
 }
 
 } // namespace myelin::rt

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/ObjectEmitter.h"
+#include "codegen/Passes.h"
 #include "frontend/MLIRGen.h"
 #include "frontend/Parser.h"
 #include "ir/NNOps.h"
@@ -207,34 +208,26 @@ std::string formatBytes(int64_t bytes) {
 void printMemoryPlan(ModuleOp module, llvm::StringRef path) {
   auto outFile = openOutput(path);
   llvm::ToolOutputFile &out = *outFile;
-  auto plan = module->getAttrOfType<DictionaryAttr>("myelin.memory_plan");
+  auto plan = myelin::getMemoryPlan(module);
   int64_t slots = 0, slotBytes = 0;
   for (auto global : module.getOps<memref::GlobalOp>())
     if (global.getSymName().starts_with("__myelin_slot")) {
       ++slots;
       slotBytes += cast<MemRefType>(global.getType()).getNumElements();
     }
-  if (!plan || slots == 0) {
+  if (plan.empty() || slots == 0) {
     out.os() << "memory plan: no planned intermediates\n";
     out.keep();
     return;
   }
-  auto get = [](DictionaryAttr d, llvm::StringRef key) {
-    auto attr = d.getAs<IntegerAttr>(key);
-    return attr ? attr.getInt() : 0;
-  };
   out.os() << "memory plan: " << slots << " slots, " << formatBytes(slotBytes);
   llvm::StringRef sep = "; ";
-  for (NamedAttribute entry : plan) {
-    auto d = dyn_cast<DictionaryAttr>(entry.getValue());
-    if (!d)
-      continue;
-    out.os() << sep << entry.getName().getValue() << " "
-             << get(d, "buffers") << " buffers "
-             << formatBytes(get(d, "planned")) << " in "
-             << formatBytes(get(d, "arena"));
-    if (int64_t kept = get(d, "kept"))
-      out.os() << " (" << kept << " allocs kept)";
+  for (const myelin::FunctionMemoryPlan &entry : plan) {
+    out.os() << sep << entry.function << " " << entry.buffers << " buffers "
+             << formatBytes(entry.planned) << " in "
+             << formatBytes(entry.arena);
+    if (entry.kept)
+      out.os() << " (" << entry.kept << " allocs kept)";
     sep = ", ";
   }
   out.os() << "\n";

@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 /// Bumped whenever a struct below changes layout.
-#define MYELIN_RT_ABI_VERSION 4
+#define MYELIN_RT_ABI_VERSION 5
 #define MYELIN_RT_MAX_RANK 4
 
 /// What a buffer is for. The runtime allocates every buffer once.
@@ -200,6 +200,11 @@ typedef struct myelin_rt_model_desc {
   const myelin_rt_layer_desc *layers;  ///< in spec order
   int32_t num_checks;
   const myelin_rt_check_desc *checks;  ///< entry i <-> CHECKS element i
+
+  /* ABI 5: train_step's memory plan (myelin-plan-memory; 0 if none). */
+  int64_t plan_buffers;    ///< intermediates placed in static slots
+  int64_t plan_bytes;      ///< their sizes summed (one allocation each)
+  int64_t plan_slot_bytes; ///< the static slots they share (.bss)
 } myelin_rt_model_desc;
 
 /// Emitted by myelinc into every training executable.

@@ -142,3 +142,39 @@ TEST(ModelTest, KeepsMlpShapesStrict) {
   });
   EXPECT_EQ(err, "");
 }
+
+TEST(ModelTest, ReportsMemoryByRole) {
+  myelin_rt_model_desc m = makeTinyModel();
+  m.plan_buffers = 3;
+  m.plan_bytes = 4096;
+  m.plan_slot_bytes = 1536;
+  ModelInfo info;
+  ASSERT_EQ(analyzeModel(&m, info), "");
+  MemoryReport r = reportMemory(info);
+  const int64_t params = 4 * (kTinyFeatures * kTinyClasses + kTinyClasses);
+  EXPECT_EQ(r.params, params);
+  EXPECT_EQ(r.grads, params);
+  EXPECT_EQ(r.optState, params); // SGD momentum
+  // x, y, hyper, loss, logits, per-sample loss
+  EXPECT_EQ(r.data, 4 * (kTinyBatch * kTinyFeatures + kTinyBatch +
+                         MYELIN_RT_HYPER_COUNT + 1 + kTinyBatch * kTinyClasses +
+                         kTinyBatch));
+  EXPECT_GT(r.peakRss, 1 << 20);
+  r.peakRss = 3 << 20;
+  EXPECT_EQ(formatMemoryReport(r),
+            "memory: peak RSS 3.0 MiB; parameters 272 B, gradients 272 B, "
+            "optimizer state 272 B, batch and outputs 2.8 KiB; train step "
+            "intermediates 4.0 KiB (3 buffers) in 1.5 KiB of static slots");
+  EXPECT_NE(jsonMemoryReport(r).find("\"plan_slot_bytes\":1536"),
+            std::string::npos);
+  // A model with nothing to plan reports no intermediates.
+  r.planBuffers = 0;
+  EXPECT_EQ(formatMemoryReport(r).find("intermediates"), std::string::npos);
+}
+
+TEST(ModelTest, FormatsBytes) {
+  EXPECT_EQ(formatBytes(1023), "1023 B");
+  EXPECT_EQ(formatBytes(1536), "1.5 KiB");
+  EXPECT_EQ(formatBytes(int64_t(160) << 20), "160.0 MiB");
+  EXPECT_EQ(formatBytes(int64_t(3) << 30), "3.00 GiB");
+}
