@@ -383,6 +383,19 @@ int main(int argc, char **argv) {
   if (!clPassPipeline.empty() && !hooks.empty())
     fail("--pass-pipeline replaces the built-in pipeline; --pass-before and "
          "--pass-after apply only to the built-in one");
+  // Flags that configure the built-in pipeline would be ignored.
+  for (auto [given, flag, instead] :
+       {std::tuple{clDistinctKernels.getNumOccurrences() > 0,
+                   "--distinct-kernels",
+                   "myelin-outline-kernels{merge-repeats=false}"},
+        std::tuple{clOptimizer.getNumOccurrences() > 0, "--optimizer",
+                   "nn-lower-optimizer{optimizer=...}"},
+        std::tuple{clPhysics.getNumOccurrences() > 0, "--physics",
+                   "nn-instrument-physics{force=true}"}})
+    if (given && !clPassPipeline.empty())
+      fail(llvm::Twine(flag) +
+           " configures the built-in pipeline, which --pass-pipeline "
+           "replaces; use " + instead + " in the custom pipeline");
 
   // Read the spec (or nn IR).
   auto fileOrErr = llvm::MemoryBuffer::getFileOrSTDIN(clInput, /*IsText=*/false,
