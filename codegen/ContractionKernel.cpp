@@ -88,13 +88,14 @@ int64_t largestDivisor(int64_t total, int64_t unit, int64_t limit) {
 
 class KernelBuilder {
 public:
-  KernelBuilder(OpBuilder &b, Location loc, const Contraction &c, int64_t rows,
-                int64_t kBlock, int64_t unroll, int64_t minBlocks)
-      : b(b), loc(loc), c(c), rows(rows), unroll(unroll), minBlocks(minBlocks) {
+  KernelBuilder(OpBuilder &b, Location loc, const Contraction &c,
+                const myelin::KernelOptions &options)
+      : b(b), loc(loc), c(c), rows(options.rows), unroll(options.unroll),
+        minBlocks(options.minBlocks) {
     m = c.loopSizes[c.m];
     n = c.loopSizes[c.n];
     k = c.loopSizes[c.k];
-    kc = std::min(k, kBlock);
+    kc = std::min(k, options.kBlock);
     vecType = VectorType::get({kLanes}, b.getF32Type());
     for (unsigned d : c.batch)
       batchSizes.push_back(c.loopSizes[d]);
@@ -854,7 +855,5 @@ private:
 void myelin::buildContractionKernel(OpBuilder &b, Location loc,
                                     const Contraction &c,
                                     const KernelOptions &options) {
-  KernelBuilder(b, loc, c, options.rows, options.kBlock, options.unroll,
-                options.minBlocks)
-      .build();
+  KernelBuilder(b, loc, c, options).build();
 }
