@@ -40,15 +40,18 @@ Value sub(OpBuilder &b, Location loc, Value x, Value y) {
   return b.create<arith::SubFOp>(loc, x, y, fastMath(b));
 }
 
-/// x > 0 ? t : 0
+/// x > 0 or x is NaN ? t : 0 (`ugt`: an ordered compare would map a NaN
+/// x to 0 and hide it from the loss, as PyTorch's relu does not).
 Value positiveOr0(OpBuilder &b, Location loc, Value x, Value t) {
   Value zero = f32Const(b, loc, 0.0f);
   Value pos =
-      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, x, zero);
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UGT, x, zero);
   return b.create<arith::SelectOp>(loc, pos, t, zero);
 }
 
-// nn.relu: max(x, 0), written as a select so NaNs propagate like PyTorch's.
+// nn.relu: max(x, 0), written as a select so NaNs propagate like PyTorch's
+// (relu(NaN) = NaN; the gradient passes where the input is NaN, as in
+// PyTorch's threshold_backward).
 struct ReluLowering : ElementwisePattern<nn::ReluOp, ReluLowering> {
   using ElementwisePattern::ElementwisePattern;
   static Value scalar(OpBuilder &b, Location loc, ValueRange a) {

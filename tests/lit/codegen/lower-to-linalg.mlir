@@ -43,9 +43,10 @@ func.func @matmul_transpose_lhs(%x: tensor<4x3xf32>, %dy: tensor<4x2xf32>) -> te
 
 // -----
 
+// relu(NaN) = NaN: an unordered compare.
 // CHECK-LABEL: func.func @relu
 // CHECK: linalg.generic {{.+}} iterator_types = ["parallel", "parallel"]
-// CHECK:   %[[POS:.+]] = arith.cmpf ogt, %[[IN:.+]], %[[ZERO:.+]] : f32
+// CHECK:   %[[POS:.+]] = arith.cmpf ugt, %[[IN:.+]], %[[ZERO:.+]] : f32
 // CHECK:   arith.select %[[POS]], %[[IN]], %[[ZERO]] : f32
 func.func @relu(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
   %0 = nn.relu %x : tensor<4x2xf32>
