@@ -391,7 +391,9 @@ int main(int argc, char **argv) {
         std::tuple{clOptimizer.getNumOccurrences() > 0, "--optimizer",
                    "nn-lower-optimizer{optimizer=...}"},
         std::tuple{clPhysics.getNumOccurrences() > 0, "--physics",
-                   "nn-instrument-physics{force=true}"}})
+                   "nn-instrument-physics{force=true}"},
+        std::tuple{clThreads.getNumOccurrences() > 0, "--parallel",
+                   "myelin-train-pipeline{threads=...}"}})
     if (given && !clPassPipeline.empty())
       fail(llvm::Twine(flag) +
            " configures the built-in pipeline, which --pass-pipeline "
