@@ -480,16 +480,8 @@ private:
         // transposed in registers.
         Value k16 = byBlocks(kLen, kLanes, [&](Value kk0) {
           ivs[c.k] = add(kb, kk0);
-          SmallVector<Value> in;
-          for (int64_t r = 0; r < kLanes; ++r) {
-            ivs[c.n] = add(nj, r);
-            in.push_back(r < widths[j]
-                             ? b.create<vector::LoadOp>(loc, vecType, c.b,
-                                                        indices(c.bMap, ivs))
-                                   .getResult()
-                             : zeroVec());
-          }
-          SmallVector<Value> out = transpose(in);
+          SmallVector<Value> out = transpose(
+              loadRows(c.b, c.bMap, ivs, c.n, nj, kLanes, widths[j]));
           for (int64_t h = 0; h < kLanes; ++h)
             b.create<vector::StoreOp>(loc, out[h], bp,
                                       bpIndex(p, add(kk0, h), j * kLanes));
@@ -530,16 +522,8 @@ private:
     // registers into 16 x rows consecutive floats.
     Value k16 = byBlocks(kLen, kLanes, [&](Value kk0) {
       ivs[c.k] = add(kb, kk0);
-      SmallVector<Value> in;
-      for (int64_t i = 0; i < rows; ++i) {
-        ivs[c.m] = add(mt, i);
-        in.push_back(i < tileRows
-                         ? b.create<vector::LoadOp>(loc, vecType, c.a,
-                                                    indices(c.aMap, ivs))
-                               .getResult()
-                         : zeroVec());
-      }
-      SmallVector<Value> out = transpose(in);
+      SmallVector<Value> out =
+          transpose(loadRows(c.a, c.aMap, ivs, c.m, mt, rows, tileRows));
       Value base = kkRows(kk0);
       for (auto [h, v] : llvm::enumerate(out))
         b.create<vector::StoreOp>(loc, v, ap,
@@ -584,6 +568,23 @@ private:
     if (known && *known % step == 0)
       return nullptr;
     return end;
+  }
+
+  /// `count` vectors of `src` (indexed through `map` at `ivs`), with
+  /// ivs[dim] = first, first + 1, ...; zeros from the `valid`-th on.
+  SmallVector<Value> loadRows(Value src, AffineMap map,
+                              SmallVector<Value> &ivs, unsigned dim,
+                              Value first, int64_t count, int64_t valid) {
+    SmallVector<Value> rowsOut;
+    for (int64_t r = 0; r < count; ++r) {
+      ivs[dim] = add(first, r);
+      rowsOut.push_back(
+          r < valid ? b.create<vector::LoadOp>(loc, vecType, src,
+                                               indices(map, ivs))
+                          .getResult()
+                    : zeroVec());
+    }
+    return rowsOut;
   }
 
   Value zeroVec() {

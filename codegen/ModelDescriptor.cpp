@@ -124,8 +124,9 @@ myelin::emitModelDescriptor(ModuleOp module, llvm::StringRef sourcePath) {
   auto every = module->getAttrOfType<IntegerAttr>(kPhysicsEveryAttrName);
   // ABI 5: train_step's memory plan.
   myelin::FunctionMemoryPlan plan;
+  std::string trainEntry = (name.getValue() + "_train").str();
   for (myelin::FunctionMemoryPlan &entry : myelin::getMemoryPlan(module))
-    if (entry.function == (name.getValue() + "_train").str())
+    if (entry.function == trainEntry)
       plan = entry;
 
   auto i64 = [&](StringRef key, int64_t dflt) {

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/src/Model.h"
+#include "runtime/src/Progress.h"
 
 #include <cmath>
 #include <cstdio>
@@ -19,16 +20,13 @@
 namespace myelin::rt {
 
 std::string formatBytes(int64_t bytes) {
-  char text[32];
   if (bytes < 1024)
-    std::snprintf(text, sizeof text, "%lld B", (long long)bytes);
-  else if (bytes < (int64_t(1) << 20))
-    std::snprintf(text, sizeof text, "%.1f KiB", bytes / 1024.0);
-  else if (bytes < (int64_t(1) << 30))
-    std::snprintf(text, sizeof text, "%.1f MiB", bytes / 1048576.0);
-  else
-    std::snprintf(text, sizeof text, "%.2f GiB", bytes / 1073741824.0);
-  return text;
+    return formatString("%lld B", (long long)bytes);
+  if (bytes < (int64_t(1) << 20))
+    return formatString("%.1f KiB", bytes / 1024.0);
+  if (bytes < (int64_t(1) << 30))
+    return formatString("%.1f MiB", bytes / 1048576.0);
+  return formatString("%.2f GiB", bytes / 1073741824.0);
 }
 
 MemoryReport reportMemory(const ModelInfo &info) {
@@ -76,17 +74,13 @@ std::string formatMemoryReport(const MemoryReport &r) {
 }
 
 std::string jsonMemoryReport(const MemoryReport &r) {
-  char text[320];
-  std::snprintf(text, sizeof text,
-                "\"peak_rss_bytes\":%lld,\"param_bytes\":%lld,"
-                "\"grad_bytes\":%lld,\"opt_state_bytes\":%lld,"
-                "\"data_bytes\":%lld,\"plan_buffers\":%lld,"
-                "\"plan_bytes\":%lld,\"plan_slot_bytes\":%lld",
-                (long long)r.peakRss, (long long)r.params, (long long)r.grads,
-                (long long)r.optState, (long long)r.data,
-                (long long)r.planBuffers, (long long)r.planBytes,
-                (long long)r.planSlotBytes);
-  return text;
+  return formatString(
+      "\"peak_rss_bytes\":%lld,\"param_bytes\":%lld,\"grad_bytes\":%lld,"
+      "\"opt_state_bytes\":%lld,\"data_bytes\":%lld,\"plan_buffers\":%lld,"
+      "\"plan_bytes\":%lld,\"plan_slot_bytes\":%lld",
+      (long long)r.peakRss, (long long)r.params, (long long)r.grads,
+      (long long)r.optState, (long long)r.data, (long long)r.planBuffers,
+      (long long)r.planBytes, (long long)r.planSlotBytes);
 }
 
 std::string describeBuffer(const myelin_rt_buffer_desc &b) {
