@@ -1,9 +1,10 @@
 //===- OutlineKernels.cpp - One named function per layer kernel -*- C++ -*-===//
 //
 // Implements myelin-outline-kernels (see Passes.td). Runs on bufferized
-// entry functions: kernel ops are linalg ops and memref.copy, which have no
-// results, so a run of them can move into a function that takes the buffers
-// and scalars they use.
+// entry functions: kernel ops are linalg ops, memref.copy and the parallel
+// loops codegen builds itself (myelin-fuse-updates), which have no results,
+// so a run of them can move into a function that takes the buffers and
+// scalars they use.
 //===----------------------------------------------------------------------===//
 
 #include "codegen/BufferRoots.h"
@@ -34,7 +35,9 @@ namespace {
 constexpr llvm::StringLiteral kKernelAttr = "myelin.kernel";
 
 bool isKernelOp(Operation *op) {
-  return isa<linalg::LinalgOp, memref::CopyOp>(op) && op->getNumResults() == 0;
+  // scf.parallel: the loops codegen builds itself (myelin-fuse-updates).
+  return isa<linalg::LinalgOp, memref::CopyOp, scf::ParallelOp>(op) &&
+         op->getNumResults() == 0;
 }
 
 /// Ops that may sit between the kernel ops of one group: they neither read

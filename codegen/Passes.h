@@ -40,6 +40,11 @@ namespace myelin {
 /// A's, trailing two dimensions are the same size.
 constexpr llvm::StringLiteral kCausalAttr = "myelin.causal";
 
+/// On the linalg.generic of one parameter's optimizer update (elementwise;
+/// inputs parameter, gradient, state; outputs parameter, state), which
+/// myelin-fuse-updates merges into one kernel over all parameters.
+constexpr llvm::StringLiteral kUpdateAttrName = "myelin.update";
+
 /// Sets kCausalAttr on the nn.matmuls of causal attention whose structure
 /// the surrounding nn ops prove: scores feeding a causal mask, products with
 /// a causally masked softmax or its gradient.

@@ -143,6 +143,34 @@ def ElideResultCopiesPass : Pass<"myelin-elide-result-copies", "::mlir::func::Fu
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def FuseUpdatesPass : Pass<"myelin-fuse-updates", "::mlir::ModuleOp"> {
+  let summary = "One optimizer kernel over all parameters";
+  let description = [{
+    After bufferization, merges the per-parameter optimizer updates of a
+    train step (linalg.generic ops marked `myelin.update`: elementwise, on
+    buffers of one shape) into one parallel loop over chunks of at most
+    `chunk-elements` elements. A constant table (`memref.global`) gives each
+    chunk's update and offset; an `scf.index_switch` runs that update's body
+    on the chunk's slice of its flattened buffers. Full chunks and each
+    parameter's shorter last chunk have static sizes.
+
+    One kernel thus updates every parameter (`<model>_<role>`, e.g.
+    `gpt_adamw_update`), with one fork/join instead of one per parameter,
+    and the threads share the work evenly whatever the parameters' sizes;
+    small parameters (biases, norm gains), too small to thread alone, run
+    in parallel with the rest. Updates are grouped only across ops without
+    memory effects (and deallocations, which move after the loop), and only
+    if none writes what another one of its group uses.
+  }];
+  let options = [
+    Option<"chunkElements", "chunk-elements", "int64_t", "16384",
+           "Elements per chunk (the unit of work of a thread)">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def OutlineKernelsPass : Pass<"myelin-outline-kernels", "::mlir::ModuleOp"> {
   let summary = "Move each layer's kernels into a function named after it";
   let description = [{

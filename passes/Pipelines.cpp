@@ -109,6 +109,9 @@ void myelin::buildKernelPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createBufferizationToMemRefPass());
   pm.addNestedPass<func::FuncOp>(createElideResultCopiesPass());
+  // One optimizer kernel over all parameters, in chunks that both threads
+  // share (codegen/FuseUpdates.cpp).
+  pm.addPass(createFuseUpdatesPass());
   // One named, noinline function per layer kernel (provenance in profiles;
   // LLVM compiles small functions, and each shared kernel once).
   // Repeated layers share their kernels when the bodies are equal: the four

@@ -40,6 +40,13 @@ struct Arith {
   Value c(float v) { return f32Const(b, loc, v); }
 };
 
+/// Marks the generic computing `results` as a parameter update, for
+/// myelin-fuse-updates (one kernel over all parameters).
+void markUpdate(ValueRange results) {
+  Operation *generic = results.front().getDefiningOp();
+  generic->setAttr(kUpdateAttrName, UnitAttr::get(generic->getContext()));
+}
+
 /// The clipping factor as a scalar.
 Value scalarOf(OpBuilder &b, Location loc, Value tensor0d) {
   return b.create<tensor::ExtractOp>(loc, tensor0d, ValueRange{});
@@ -116,6 +123,7 @@ struct SgdUpdateLowering : OpRewritePattern<nn::SgdUpdateOp> {
           Value v = m.add(m.mul(mu, a[2]), g);
           return SmallVector<Value>{m.sub(a[0], m.mul(lr, v)), v};
         });
+    markUpdate(results);
     rewriter.replaceOp(op, results);
     return success();
   }
@@ -157,6 +165,7 @@ struct AdamUpdateLowering : OpRewritePattern<nn::AdamUpdateOp> {
             step = m.add(step, m.mul(wd, p));
           return SmallVector<Value>{m.sub(p, m.mul(lr, step)), newM, newV};
         });
+    markUpdate(results);
     rewriter.replaceOp(op, results);
     return success();
   }

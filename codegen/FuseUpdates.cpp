@@ -1,0 +1,293 @@
+//===- FuseUpdates.cpp - One optimizer kernel over all parameters -*- C++ -*-===//
+//
+// Implements myelin-fuse-updates (see Passes.td). After bufferization, a
+// train step ends with one elementwise linalg.generic per parameter (marked
+// kUpdateAttrName by the optimizer lowering). Each would be a kernel of its
+// own, with its own fork/join, and the small ones (biases, layer-norm gains)
+// would not be worth threading at all. Instead, like PyTorch's
+// multi_tensor_apply, every parameter is cut into chunks of at most
+// `chunk-elements` elements, a constant table lists (update, offset) per
+// chunk, and one parallel loop over the chunks switches on the update:
+//
+//   scf.parallel (%c) = (0) to (#chunks) {
+//     %t = memref.get_global @__myelin_update_chunks : memref<2x#chunksxi64>
+//     %u = table[0, %c], %off = table[1, %c]
+//     scf.index_switch %u
+//     case 0 { linalg.generic (update 0's body) on [%off, %off + chunk) of
+//              its flattened operands }
+//     ...
+//   } {myelin.work = #elements}
+//
+// Full chunks and each parameter's last, shorter chunk are separate generics
+// with static sizes, so that the loops LLVM vectorizes have static trip
+// counts. The work is one loop over equal chunks: both threads get the same
+// share, whatever the mix of big and small parameters.
+//===----------------------------------------------------------------------===//
+
+#include "codegen/Buffers.h"
+#include "codegen/Passes.h"
+#include "ir/Provenance.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace myelin {
+#define GEN_PASS_DEF_FUSEUPDATESPASS
+#include "codegen/Passes.h.inc"
+} // namespace myelin
+
+using namespace mlir;
+
+namespace {
+
+constexpr llvm::StringLiteral kTableName = "__myelin_update_chunks";
+
+/// True if `op` is a parameter update in the form the fused loop handles:
+/// on buffers of one static shape with the identity layout, through
+/// identity maps, without linalg.index.
+bool isFusable(linalg::GenericOp op) {
+  if (!op->hasAttr(myelin::kUpdateAttrName) || !op.hasPureBufferSemantics() ||
+      op.getNumDpsInits() == 0 || op->getNumResults() != 0)
+    return false;
+  auto type = dyn_cast<MemRefType>(op->getOperand(0).getType());
+  if (!type || !type.hasStaticShape() || type.getRank() == 0 ||
+      !type.getLayout().isIdentity())
+    return false;
+  if (!llvm::all_of(op->getOperandTypes(), [&](Type t) { return t == type; }))
+    return false;
+  if (!llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return false;
+  return op.getBody()->getOps<linalg::IndexOp>().empty();
+}
+
+/// Ops that may sit between the updates of one group: the updates may move
+/// past them (deallocations move after the fused loop).
+bool isTransparent(Operation *op) {
+  if (isa<memref::AllocOp, memref::DeallocOp>(op))
+    return true;
+  return op->getNumRegions() == 0 && isMemoryEffectFree(op);
+}
+
+class FuseUpdatesPass
+    : public myelin::impl::FuseUpdatesPassBase<FuseUpdatesPass> {
+public:
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (chunkElements <= 0) {
+      getOperation().emitError("myelin-fuse-updates: chunk-elements must be "
+                               "positive, not ")
+          << static_cast<int64_t>(chunkElements);
+      return signalPassFailure();
+    }
+    SmallVector<SmallVector<linalg::GenericOp>> groups;
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (!func.isExternal())
+        collectGroups(func, groups);
+    for (auto &group : groups)
+      if (group.size() > 1)
+        fuse(group);
+  }
+
+private:
+  void collectGroups(func::FuncOp func,
+                     SmallVectorImpl<SmallVector<linalg::GenericOp>> &groups);
+  void fuse(MutableArrayRef<linalg::GenericOp> group);
+  memref::GlobalOp createTable(Location loc, ArrayRef<int64_t> updates,
+                               ArrayRef<int64_t> offsets);
+};
+
+/// Runs of updates that only transparent ops separate, and whose updates do
+/// not write what another one of the run uses.
+void FuseUpdatesPass::collectGroups(
+    func::FuncOp func, SmallVectorImpl<SmallVector<linalg::GenericOp>> &groups) {
+  SmallVector<linalg::GenericOp> run;
+  llvm::SmallPtrSet<Value, 32> used, written;
+  auto close = [&] {
+    if (run.size() > 1)
+      groups.push_back(run);
+    run.clear();
+    used.clear();
+    written.clear();
+  };
+  for (Operation &op : func.getBody().front()) {
+    auto generic = dyn_cast<linalg::GenericOp>(&op);
+    if (generic && isFusable(generic)) {
+      bool conflict = false;
+      for (OpOperand &operand : op.getOpOperands()) {
+        bool writes = generic.isDpsInit(&operand);
+        if (written.contains(operand.get()) ||
+            (writes && used.contains(operand.get())))
+          conflict = true;
+      }
+      // An init written by this update and read by the same one is fine
+      // (parameter and state are read, then written, elementwise).
+      if (conflict)
+        close();
+      for (OpOperand &operand : op.getOpOperands()) {
+        used.insert(operand.get());
+        if (generic.isDpsInit(&operand))
+          written.insert(operand.get());
+      }
+      run.push_back(generic);
+      continue;
+    }
+    if (!isTransparent(&op))
+      close();
+  }
+  close();
+}
+
+memref::GlobalOp FuseUpdatesPass::createTable(Location loc,
+                                              ArrayRef<int64_t> updates,
+                                              ArrayRef<int64_t> offsets) {
+  ModuleOp module = getOperation();
+  auto i64 = IntegerType::get(&getContext(), 64);
+  int64_t n = updates.size();
+  SmallVector<int64_t> values(updates);
+  values.append(offsets.begin(), offsets.end());
+  auto tensorType = RankedTensorType::get({2, n}, i64);
+  auto type = MemRefType::get({2, n}, i64);
+  OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
+  auto global = builder.create<memref::GlobalOp>(
+      loc, kTableName, builder.getStringAttr("private"), type,
+      DenseIntElementsAttr::get(tensorType, values), /*constant=*/true,
+      /*alignment=*/IntegerAttr());
+  // Renames on a clash (a second group or function).
+  SymbolTable(module).insert(global);
+  return global;
+}
+
+void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group) {
+  ModuleOp module = getOperation();
+  MLIRContext *ctx = &getContext();
+  linalg::GenericOp last = group.back();
+
+  // The chunk table.
+  SmallVector<int64_t> chunkUpdate, chunkOffset;
+  int64_t total = 0;
+  for (auto [i, op] : llvm::enumerate(group)) {
+    int64_t numel = cast<MemRefType>(op->getOperand(0).getType()).getNumElements();
+    total += numel;
+    for (int64_t offset = 0; offset < numel; offset += chunkElements) {
+      chunkUpdate.push_back(i);
+      chunkOffset.push_back(offset);
+    }
+  }
+
+  // Named after the model and the role: `gpt_adamw_update`.
+  std::string model = "model";
+  if (auto name = module->getAttrOfType<StringAttr>(myelin::kModelNameAttrName))
+    model = name.str();
+  std::string tag = myelin::kernelTagOf(group.front().getLoc());
+  if (tag.empty())
+    tag = "update";
+  Location loc = myelin::withKernelTag(
+      NameLoc::get(StringAttr::get(ctx, model), last.getLoc()), tag);
+  memref::GlobalOp table = createTable(loc, chunkUpdate, chunkOffset);
+
+  OpBuilder b(last);
+  auto index = [&](OpBuilder &nb, int64_t v) -> Value {
+    return nb.create<arith::ConstantIndexOp>(loc, v);
+  };
+  Value zero = index(b, 0), one = index(b, 1);
+  Value numChunks = index(b, chunkUpdate.size());
+
+  // Update `op` restricted to [offset, offset + size) of its flattened
+  // operands (the whole of them if `offset` is null).
+  auto emitSlice = [&](OpBuilder &nb, linalg::GenericOp op, Value offset,
+                       int64_t size) {
+    DenseMap<Value, Value> slices;
+    auto sliceOf = [&](Value buffer) {
+      Value &slice = slices[buffer];
+      if (slice)
+        return slice;
+      auto type = cast<MemRefType>(buffer.getType());
+      Value flat = buffer;
+      if (type.getRank() > 1) {
+        SmallVector<ReassociationIndices> all(1);
+        for (int64_t d = 0; d < type.getRank(); ++d)
+          all.front().push_back(d);
+        flat = nb.create<memref::CollapseShapeOp>(loc, buffer, all);
+      }
+      slice = offset ? nb.create<memref::SubViewOp>(
+                           loc, flat, ArrayRef<OpFoldResult>{offset},
+                           ArrayRef<OpFoldResult>{nb.getIndexAttr(size)},
+                           ArrayRef<OpFoldResult>{nb.getIndexAttr(1)})
+                           .getResult()
+                     : flat;
+      return slice;
+    };
+    SmallVector<Value> ins, outs;
+    for (Value v : op.getDpsInputs())
+      ins.push_back(sliceOf(v));
+    for (Value v : op.getDpsInits())
+      outs.push_back(sliceOf(v));
+    SmallVector<AffineMap> maps(op->getNumOperands(),
+                                nb.getMultiDimIdentityMap(1));
+    auto fused = nb.create<linalg::GenericOp>(
+        op.getLoc(), TypeRange{}, ins, outs, maps,
+        ArrayRef<utils::IteratorType>{utils::IteratorType::parallel});
+    IRMapping mapping;
+    op.getRegion().cloneInto(&fused.getRegion(), mapping);
+  };
+
+  auto par = b.create<scf::ParallelOp>(
+      loc, ValueRange{zero}, ValueRange{numChunks}, ValueRange{one},
+      [&](OpBuilder &nb, Location, ValueRange ivs) {
+        Value t = nb.create<memref::GetGlobalOp>(loc, table.getType(),
+                                                 table.getSymName());
+        auto entry = [&](int64_t row) -> Value {
+          Value v = nb.create<memref::LoadOp>(
+              loc, t, ValueRange{index(nb, row), ivs.front()});
+          return nb.create<arith::IndexCastOp>(loc, nb.getIndexType(), v);
+        };
+        Value which = entry(0), offset = entry(1);
+        auto cases = llvm::to_vector(llvm::seq<int64_t>(0, group.size()));
+        auto sw = nb.create<scf::IndexSwitchOp>(loc, TypeRange{}, which, cases,
+                                                cases.size());
+        OpBuilder::InsertionGuard guard(nb);
+        nb.setInsertionPointToEnd(&sw.getDefaultRegion().emplaceBlock());
+        nb.create<scf::YieldOp>(loc);
+        for (auto [region, caseOp] : llvm::zip(sw.getCaseRegions(), group)) {
+          linalg::GenericOp op = caseOp;
+          nb.setInsertionPointToEnd(&region.emplaceBlock());
+          int64_t numel =
+              cast<MemRefType>(op->getOperand(0).getType()).getNumElements();
+          int64_t full = numel / chunkElements * chunkElements;
+          if (numel <= chunkElements) {
+            emitSlice(nb, op, nullptr, numel);
+          } else if (full == numel) {
+            emitSlice(nb, op, offset, chunkElements);
+          } else {
+            // The last chunk is shorter; its offset is known.
+            Value isFull = nb.create<arith::CmpIOp>(
+                loc, arith::CmpIPredicate::ult, offset, index(nb, full));
+            auto branch = nb.create<scf::IfOp>(loc, isFull, /*else=*/true);
+            OpBuilder::InsertionGuard inner(nb);
+            nb.setInsertionPointToStart(branch.thenBlock());
+            emitSlice(nb, op, offset, chunkElements);
+            nb.setInsertionPointToStart(branch.elseBlock());
+            emitSlice(nb, op, index(nb, full), numel - full);
+          }
+          nb.create<scf::YieldOp>(loc);
+        }
+      });
+  // The iterations are uneven only in the last chunks; what to thread is
+  // the elements' work (myelin-parallelize-loops).
+  par->setAttr("myelin.work", b.getI64IntegerAttr(total));
+
+  // Deallocations between the updates move after the loop.
+  SmallVector<Operation *> deallocs;
+  for (Operation *op = group.front(); op != last; op = op->getNextNode())
+    if (isa<memref::DeallocOp>(op))
+      deallocs.push_back(op);
+  for (Operation *op : llvm::reverse(deallocs))
+    op->moveAfter(par);
+  for (linalg::GenericOp op : group)
+    op->erase();
+}
+
+} // namespace
