@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace myelin {
@@ -36,9 +37,11 @@ bool shouldFuse(OpOperand *fused) {
   return consumer.getMatchingIndexingMap(fused).isPermutation();
 }
 
-/// A linalg.generic that only copies its input to its output in another
-/// order (both maps permutations, the body a yield of the input).
-bool isTransposeCopy(linalg::GenericOp op) {
+/// A linalg.generic that maps each element of its one input to the element
+/// of its one output at a permuted index (both maps permutations), without
+/// reading the output's old value: a transpose copy, or an elementwise
+/// function fused with one.
+bool isPermutingMap(linalg::GenericOp op) {
   if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
       op.getNumParallelLoops() != op.getNumLoops() ||
       !op.hasPureTensorSemantics())
@@ -48,9 +51,19 @@ bool isTransposeCopy(linalg::GenericOp op) {
   if (!op.getMatchingIndexingMap(input).isPermutation() ||
       !op.getMatchingIndexingMap(init).isPermutation())
     return false;
+  return op.getMatchingBlockArgument(init).use_empty() &&
+         op.getBody()->getOps<linalg::IndexOp>().empty();
+}
+
+/// A linalg.generic that only copies its input to its output in another
+/// order (both maps permutations, the body a yield of the input).
+bool isTransposeCopy(linalg::GenericOp op) {
+  if (!isPermutingMap(op))
+    return false;
   auto yield = cast<linalg::YieldOp>(op.getBody()->getTerminator());
   return op.getBody()->getOperations().size() == 1 &&
-         yield.getValues()[0] == op.getMatchingBlockArgument(input);
+         yield.getValues()[0] ==
+             op.getMatchingBlockArgument(op.getDpsInputOperand(0));
 }
 
 /// For a transpose copy: the index of its `to` operand as a function of the
@@ -103,13 +116,16 @@ struct FoldTransposeIntoContraction
 /// becomes the product itself writing that layout: its output map composed
 /// with the permutation, its constant fill applied to the copy's
 /// destination instead (attention's head merge: P v and the gradients of
-/// q, k and v write [b, t, h, d] directly).
+/// q, k and v write [b, t, h, d] directly). If the copy also applies a
+/// function (elementwise fusion merged a scale into it), that function
+/// remains as an elementwise op on the product's permuted result, which
+/// myelin-group-epilogues then applies to the product's accumulators.
 struct FoldTransposeIntoContractionResult
     : public OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::GenericOp copy,
                                 PatternRewriter &rewriter) const override {
-    if (!isTransposeCopy(copy))
+    if (!isPermutingMap(copy))
       return failure();
     auto product =
         copy.getDpsInputOperand(0)->get().getDefiningOp<linalg::GenericOp>();
@@ -121,24 +137,48 @@ struct FoldTransposeIntoContractionResult
     auto fill = init->get().getDefiningOp<linalg::FillOp>();
     if (!fill)
       return failure();
-    // Product loops -> its output index -> the copy's output index.
-    SmallVector<AffineMap> maps = composedMaps(
-        product, init->getOperandNumber(),
-        copyIndexMap(copy, copy.getDpsInputOperand(0),
-                     copy.getDpsInitOperand(0)));
+    bool pureCopy = isTransposeCopy(copy);
+    // An elementwise function of the product's result needs the element
+    // types to match (it becomes an epilogue on f32 accumulators).
+    auto copyType = cast<RankedTensorType>(copy.getResult(0).getType());
+    auto productType = cast<RankedTensorType>(product.getResult(0).getType());
+    if (!pureCopy && copyType.getElementType() != productType.getElementType())
+      return failure();
+    // Product loops -> its output index -> the copy's output index; nothing
+    // to fold if the copy does not permute.
+    AffineMap permutation = copyIndexMap(copy, copy.getDpsInputOperand(0),
+                                         copy.getDpsInitOperand(0));
+    if (permutation.isIdentity())
+      return failure();
+    SmallVector<AffineMap> maps =
+        composedMaps(product, init->getOperandNumber(), permutation);
     rewriter.setInsertionPoint(copy);
-    Value filled = rewriter
-                       .create<linalg::FillOp>(fill.getLoc(),
-                                               fill.getInputs()[0],
-                                               copy.getDpsInitOperand(0)->get())
-                       .getResult(0);
+    Value dest = copy.getDpsInitOperand(0)->get();
+    if (!pureCopy)
+      dest = rewriter.create<tensor::EmptyOp>(copy.getLoc(), copyType.getShape(),
+                                              copyType.getElementType());
+    Value filled =
+        rewriter.create<linalg::FillOp>(fill.getLoc(), fill.getInputs()[0], dest)
+            .getResult(0);
     auto rewritten = cast<linalg::GenericOp>(rewriter.clone(*product));
     rewriter.modifyOpInPlace(rewritten, [&] {
       rewritten.getDpsInitOperand(0)->set(filled);
       rewritten.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
-      rewritten->getResult(0).setType(copy.getResult(0).getType());
+      rewritten->getResult(0).setType(copyType);
     });
-    rewriter.replaceOp(copy, rewritten->getResults());
+    Value result = rewritten->getResult(0);
+    if (!pureCopy) {
+      // The copy's function, now in place: identity maps.
+      AffineMap id = rewriter.getMultiDimIdentityMap(copyType.getRank());
+      auto function = rewriter.create<linalg::GenericOp>(
+          copy.getLoc(), TypeRange{copyType}, ValueRange{result},
+          ValueRange{copy.getDpsInitOperand(0)->get()},
+          ArrayRef<AffineMap>{id, id}, copy.getIteratorTypesArray());
+      IRMapping mapping;
+      copy.getRegion().cloneInto(&function.getRegion(), mapping);
+      result = function.getResult(0);
+    }
+    rewriter.replaceOp(copy, result);
     rewriter.eraseOp(product);
     return success();
   }

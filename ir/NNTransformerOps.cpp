@@ -11,6 +11,7 @@
 #include "myelin/runtime.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
 using namespace myelin::nn;
@@ -178,6 +179,42 @@ LogicalResult DropoutOp::verify() {
 
 LogicalResult DropoutGradOp::verify() {
   return verifyDropout(*this, getRate().convertToFloat(), getHyper().getType());
+}
+
+namespace {
+/// matmul(scale(a, s), b) -> scale(matmul(a, b), s), for scales used only
+/// by products (each once), so that the scale disappears and the products'
+/// results are scaled in their epilogues. Only finite factors: with an
+/// infinite one, zeros of `a` would give NaN in one order and not the other.
+struct ScaleIntoProducts : OpRewritePattern<ScaleOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ScaleOp scale,
+                                PatternRewriter &rewriter) const override {
+    if (!scale.getFactor().isFinite() || scale->use_empty())
+      return failure();
+    for (Operation *user : scale->getUsers()) {
+      auto product = dyn_cast<MatMulOp>(user);
+      if (!product || product.getLhs() == product.getRhs())
+        return failure();
+    }
+    for (Operation *user : llvm::to_vector(scale->getUsers())) {
+      rewriter.setInsertionPoint(user);
+      Operation *product = rewriter.clone(*user);
+      product->replaceUsesOfWith(scale.getResult(), scale.getInput());
+      auto scaled = rewriter.create<ScaleOp>(
+          scale.getLoc(), product->getResult(0).getType(),
+          product->getResult(0), scale.getFactorAttr());
+      rewriter.replaceOp(user, scaled.getResult());
+    }
+    rewriter.eraseOp(scale);
+    return success();
+  }
+};
+} // namespace
+
+void ScaleOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                          MLIRContext *context) {
+  patterns.add<ScaleIntoProducts>(context);
 }
 
 // With rate 0 nothing is dropped and nothing scaled.

@@ -216,6 +216,10 @@ def NN_ScaleOp : NN_Op<"scale", [Pure, SameOperandsAndResultType,
   let arguments = (ins NN_FloatTensor:$input, F32Attr:$factor);
   let results = (outs NN_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
+  // A scale whose every user is an nn.matmul moves to the products' results,
+  // where it becomes part of the product's kernel (an epilogue) instead of a
+  // pass over its input: attention's backward scales dS once per head.
+  let hasCanonicalizer = 1;
 }
 
 //===----------------------------------------------------------------------===//

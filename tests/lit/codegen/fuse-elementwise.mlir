@@ -154,3 +154,49 @@ func.func @head_merge(%p: tensor<2x3x8x8xf32>, %v: tensor<2x3x8x4xf32>) -> tenso
   } -> tensor<2x8x3x4xf32>
   return %merged : tensor<2x8x3x4xf32>
 }
+
+// -----
+
+// The same merge when the copy also scales (attention's backward: dQ = dS k
+// times 1/sqrt(d), the scale moved onto the product by canonicalization and
+// fused into the transpose): the product still writes [b, t, h, d] itself,
+// and the scale stays as an elementwise op on its result in that layout,
+// an epilogue for myelin-group-epilogues.
+#sa = affine_map<(b, h, i, j, d) -> (b, h, i, j)>
+#sb = affine_map<(b, h, i, j, d) -> (b, h, j, d)>
+#sc = affine_map<(b, h, i, j, d) -> (b, h, i, d)>
+#smerge = affine_map<(b, t, h, d) -> (b, h, t, d)>
+#sid4 = affine_map<(b, t, h, d) -> (b, t, h, d)>
+// CHECK-DAG:   #[[SOUT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, d4)>
+// CHECK-DAG:   #[[SID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @scaled_head_merge
+// CHECK:       %[[ME:.+]] = tensor.empty() : tensor<2x8x3x4xf32>
+// CHECK-NEXT:  %[[E:.+]] = tensor.empty() : tensor<2x8x3x4xf32>
+// CHECK:       %[[Z:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[E]] : tensor<2x8x3x4xf32>)
+// CHECK:       %[[R:.+]] = linalg.generic {indexing_maps = [{{.*}}, {{.*}}, #[[SOUT]]]
+// CHECK-SAME:    outs(%[[Z]] : tensor<2x8x3x4xf32>)
+// CHECK:       %[[S:.+]] = linalg.generic {indexing_maps = [#[[SID]], #[[SID]]]
+// CHECK-SAME:    ins(%[[R]] : tensor<2x8x3x4xf32>) outs(%[[ME]] : tensor<2x8x3x4xf32>)
+// CHECK:       arith.mulf %{{.+}}, %{{.+}} : f32
+// CHECK:       return %[[S]]
+func.func @scaled_head_merge(%p: tensor<2x3x8x8xf32>, %v: tensor<2x3x8x4xf32>) -> tensor<2x8x3x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %eighth = arith.constant 0.125 : f32
+  %oe = tensor.empty() : tensor<2x3x8x4xf32>
+  %oz = linalg.fill ins(%zero : f32) outs(%oe : tensor<2x3x8x4xf32>) -> tensor<2x3x8x4xf32>
+  %o = linalg.generic {indexing_maps = [#sa, #sb, #sc], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]}
+      ins(%p, %v : tensor<2x3x8x8xf32>, tensor<2x3x8x4xf32>) outs(%oz : tensor<2x3x8x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %c, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x3x8x4xf32>
+  %me = tensor.empty() : tensor<2x8x3x4xf32>
+  %merged = linalg.generic {indexing_maps = [#smerge, #sid4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%o : tensor<2x3x8x4xf32>) outs(%me : tensor<2x8x3x4xf32>) {
+  ^bb0(%a: f32, %x: f32):
+    %s = arith.mulf %a, %eighth : f32
+    linalg.yield %s : f32
+  } -> tensor<2x8x3x4xf32>
+  return %merged : tensor<2x8x3x4xf32>
+}
