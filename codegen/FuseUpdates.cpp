@@ -22,6 +22,11 @@
 // with static sizes, so that the loops LLVM vectorizes have static trip
 // counts. The work is one loop over equal chunks: both threads get the same
 // share, whatever the mix of big and small parameters.
+//
+// The sums of squares of the gradients (for the global norm that clipping
+// needs, marked kGradSquaresAttrName) are fused the same way: each chunk's
+// sum goes to its slot of a partial-sums buffer, and each parameter's sum of
+// squares is then the sum of its chunks' slots, in one kernel with the loop.
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Buffers.h"
@@ -43,10 +48,19 @@ namespace {
 
 constexpr llvm::StringLiteral kTableName = "__myelin_update_chunks";
 
+/// What a group fuses.
+enum class Kind { Update, Squares };
+
+/// The buffer whose elements a fused op visits: the update's operands are
+/// all of its shape, a sum of squares reads one.
+MemRefType elementsType(linalg::GenericOp op) {
+  return cast<MemRefType>(op->getOperand(0).getType());
+}
+
 /// True if `op` is a parameter update in the form the fused loop handles:
 /// on buffers of one static shape with the identity layout, through
 /// identity maps, without linalg.index.
-bool isFusable(linalg::GenericOp op) {
+bool isFusableUpdate(linalg::GenericOp op) {
   if (!op->hasAttr(myelin::kUpdateAttrName) || !op.hasPureBufferSemantics() ||
       op.getNumDpsInits() == 0 || op->getNumResults() != 0)
     return false;
@@ -60,6 +74,31 @@ bool isFusable(linalg::GenericOp op) {
                     [](AffineMap map) { return map.isIdentity(); }))
     return false;
   return op.getBody()->getOps<linalg::IndexOp>().empty();
+}
+
+/// True if `op` is a gradient's sum of squares the fused loop handles: a
+/// full reduction of one static identity-layout buffer into a 0-d one.
+bool isFusableSquares(linalg::GenericOp op) {
+  if (!op->hasAttr(myelin::kGradSquaresAttrName) ||
+      !op.hasPureBufferSemantics() || op.getNumDpsInputs() != 1 ||
+      op.getNumDpsInits() != 1 || op->getNumResults() != 0)
+    return false;
+  auto in = dyn_cast<MemRefType>(op.getDpsInputOperand(0)->get().getType());
+  auto out = dyn_cast<MemRefType>(op.getDpsInitOperand(0)->get().getType());
+  if (!in || !in.hasStaticShape() || in.getRank() == 0 ||
+      !in.getLayout().isIdentity() || !out || out.getRank() != 0 ||
+      in.getElementType() != out.getElementType())
+    return false;
+  if (!op.getMatchingIndexingMap(op.getDpsInputOperand(0)).isIdentity() ||
+      op.getMatchingIndexingMap(op.getDpsInitOperand(0)).getNumResults() != 0)
+    return false;
+  if (op.getNumReductionLoops() != op.getNumLoops())
+    return false;
+  return op.getBody()->getOps<linalg::IndexOp>().empty();
+}
+
+bool isFusable(linalg::GenericOp op, Kind kind) {
+  return kind == Kind::Update ? isFusableUpdate(op) : isFusableSquares(op);
 }
 
 /// Ops that may sit between the updates of one group: the updates may move
@@ -82,19 +121,20 @@ public:
           << static_cast<int64_t>(chunkElements);
       return signalPassFailure();
     }
-    SmallVector<SmallVector<linalg::GenericOp>> groups;
-    for (auto func : getOperation().getOps<func::FuncOp>())
-      if (!func.isExternal())
-        collectGroups(func, groups);
-    for (auto &group : groups)
-      if (group.size() > 1)
-        fuse(group);
+    for (Kind kind : {Kind::Squares, Kind::Update}) {
+      SmallVector<SmallVector<linalg::GenericOp>> groups;
+      for (auto func : getOperation().getOps<func::FuncOp>())
+        if (!func.isExternal())
+          collectGroups(func, kind, groups);
+      for (auto &group : groups)
+        fuse(group, kind);
+    }
   }
 
 private:
-  void collectGroups(func::FuncOp func,
+  void collectGroups(func::FuncOp func, Kind kind,
                      SmallVectorImpl<SmallVector<linalg::GenericOp>> &groups);
-  void fuse(MutableArrayRef<linalg::GenericOp> group);
+  void fuse(MutableArrayRef<linalg::GenericOp> group, Kind kind);
   memref::GlobalOp createTable(Location loc, ArrayRef<int64_t> updates,
                                ArrayRef<int64_t> offsets);
 };
@@ -102,7 +142,8 @@ private:
 /// Runs of updates that only transparent ops separate, and whose updates do
 /// not write what another one of the run uses.
 void FuseUpdatesPass::collectGroups(
-    func::FuncOp func, SmallVectorImpl<SmallVector<linalg::GenericOp>> &groups) {
+    func::FuncOp func, Kind kind,
+    SmallVectorImpl<SmallVector<linalg::GenericOp>> &groups) {
   SmallVector<linalg::GenericOp> run;
   llvm::SmallPtrSet<Value, 32> used, written;
   auto close = [&] {
@@ -114,7 +155,7 @@ void FuseUpdatesPass::collectGroups(
   };
   for (Operation &op : func.getBody().front()) {
     auto generic = dyn_cast<linalg::GenericOp>(&op);
-    if (generic && isFusable(generic)) {
+    if (generic && isFusable(generic, kind)) {
       bool conflict = false;
       for (OpOperand &operand : op.getOpOperands()) {
         bool writes = generic.isDpsInit(&operand);
@@ -134,6 +175,13 @@ void FuseUpdatesPass::collectGroups(
       run.push_back(generic);
       continue;
     }
+    // The zero fill of a sum of squares' 0-d result (before its reduction)
+    // touches nothing the group uses so far.
+    if (auto fill = dyn_cast<linalg::FillOp>(&op))
+      if (fill.hasPureBufferSemantics() &&
+          cast<MemRefType>(fill.getOutputs()[0].getType()).getRank() == 0 &&
+          !used.contains(fill.getOutputs()[0]))
+        continue;
     if (!isTransparent(&op))
       close();
   }
@@ -150,27 +198,36 @@ memref::GlobalOp FuseUpdatesPass::createTable(Location loc,
   values.append(offsets.begin(), offsets.end());
   auto tensorType = RankedTensorType::get({2, n}, i64);
   auto type = MemRefType::get({2, n}, i64);
+  // The sums of squares and the updates of one model share their table.
+  auto init = DenseIntElementsAttr::get(tensorType, values);
+  for (auto global : module.getOps<memref::GlobalOp>())
+    if (global.getSymName().starts_with(kTableName) && global.getConstant() &&
+        global.getInitialValueAttr() == init)
+      return global;
+  // Another table gets a numeric suffix.
+  std::string name = kTableName.str();
+  for (unsigned i = 1; module.lookupSymbol(name); ++i)
+    name = (kTableName + "_" + Twine(i)).str();
   OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
-  auto global = builder.create<memref::GlobalOp>(
-      loc, kTableName, builder.getStringAttr("private"), type,
-      DenseIntElementsAttr::get(tensorType, values), /*constant=*/true,
+  return builder.create<memref::GlobalOp>(
+      loc, name, builder.getStringAttr("private"), type, init,
+      /*constant=*/true,
       /*alignment=*/IntegerAttr());
-  // Renames on a clash (a second group or function).
-  SymbolTable(module).insert(global);
-  return global;
 }
 
-void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group) {
+void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group,
+                           Kind kind) {
   ModuleOp module = getOperation();
   MLIRContext *ctx = &getContext();
   linalg::GenericOp last = group.back();
 
   // The chunk table.
-  SmallVector<int64_t> chunkUpdate, chunkOffset;
+  SmallVector<int64_t> chunkUpdate, chunkOffset, firstChunk;
   int64_t total = 0;
   for (auto [i, op] : llvm::enumerate(group)) {
-    int64_t numel = cast<MemRefType>(op->getOperand(0).getType()).getNumElements();
+    int64_t numel = elementsType(op).getNumElements();
     total += numel;
+    firstChunk.push_back(chunkUpdate.size());
     for (int64_t offset = 0; offset < numel; offset += chunkElements) {
       chunkUpdate.push_back(i);
       chunkOffset.push_back(offset);
@@ -188,17 +245,35 @@ void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group) {
       NameLoc::get(StringAttr::get(ctx, model), last.getLoc()), tag);
   memref::GlobalOp table = createTable(loc, chunkUpdate, chunkOffset);
 
+  // A sum of squares' own zero fill goes: the fused kernel fills it.
+  if (kind == Kind::Squares)
+    for (linalg::GenericOp op : group)
+      for (Operation *user :
+           llvm::to_vector(op.getDpsInitOperand(0)->get().getUsers()))
+        if (isa<linalg::FillOp>(user) && user->getBlock() == op->getBlock() &&
+            user->isBeforeInBlock(op))
+          user->erase();
+
   OpBuilder b(last);
   auto index = [&](OpBuilder &nb, int64_t v) -> Value {
     return nb.create<arith::ConstantIndexOp>(loc, v);
   };
   Value zero = index(b, 0), one = index(b, 1);
-  Value numChunks = index(b, chunkUpdate.size());
+  int64_t numChunks = chunkUpdate.size();
+  auto f32 = b.getF32Type();
+  // Sums of squares: one partial sum per chunk.
+  Value partials;
+  if (kind == Kind::Squares)
+    partials = b.create<memref::AllocOp>(
+        loc, MemRefType::get({numChunks}, f32), b.getI64IntegerAttr(64));
+  auto fastMath = arith::FastMathFlagsAttr::get(
+      ctx, arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
 
-  // Update `op` restricted to [offset, offset + size) of its flattened
-  // operands (the whole of them if `offset` is null).
+  // `op` restricted to [offset, offset + size) of its flattened buffers
+  // (the whole of them if `offset` is null); a sum of squares into chunk
+  // `chunk`'s partial sum.
   auto emitSlice = [&](OpBuilder &nb, linalg::GenericOp op, Value offset,
-                       int64_t size) {
+                       int64_t size, Value chunk) {
     DenseMap<Value, Value> slices;
     auto sliceOf = [&](Value buffer) {
       Value &slice = slices[buffer];
@@ -223,19 +298,34 @@ void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group) {
     SmallVector<Value> ins, outs;
     for (Value v : op.getDpsInputs())
       ins.push_back(sliceOf(v));
-    for (Value v : op.getDpsInits())
-      outs.push_back(sliceOf(v));
     SmallVector<AffineMap> maps(op->getNumOperands(),
                                 nb.getMultiDimIdentityMap(1));
+    auto iterator = utils::IteratorType::parallel;
+    if (kind == Kind::Update) {
+      for (Value v : op.getDpsInits())
+        outs.push_back(sliceOf(v));
+    } else {
+      // partials[chunk] as a 0-d view.
+      auto partialsType = cast<MemRefType>(partials.getType());
+      SmallVector<OpFoldResult> offsets{chunk}, sizes{nb.getIndexAttr(1)},
+          strides{nb.getIndexAttr(1)};
+      auto slotType = memref::SubViewOp::inferRankReducedResultType(
+          {}, partialsType, offsets, sizes, strides);
+      outs.push_back(nb.create<memref::SubViewOp>(
+          loc, cast<MemRefType>(slotType), partials, offsets, sizes,
+          strides));
+      maps.back() = AffineMap::get(1, 0, {}, ctx);
+      iterator = utils::IteratorType::reduction;
+    }
     auto fused = nb.create<linalg::GenericOp>(
         op.getLoc(), TypeRange{}, ins, outs, maps,
-        ArrayRef<utils::IteratorType>{utils::IteratorType::parallel});
+        ArrayRef<utils::IteratorType>{iterator});
     IRMapping mapping;
     op.getRegion().cloneInto(&fused.getRegion(), mapping);
   };
 
   auto par = b.create<scf::ParallelOp>(
-      loc, ValueRange{zero}, ValueRange{numChunks}, ValueRange{one},
+      loc, ValueRange{zero}, ValueRange{index(b, numChunks)}, ValueRange{one},
       [&](OpBuilder &nb, Location, ValueRange ivs) {
         Value t = nb.create<memref::GetGlobalOp>(loc, table.getType(),
                                                  table.getSymName());
@@ -245,6 +335,12 @@ void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group) {
           return nb.create<arith::IndexCastOp>(loc, nb.getIndexType(), v);
         };
         Value which = entry(0), offset = entry(1);
+        Value chunk = ivs.front();
+        if (kind == Kind::Squares)
+          nb.create<memref::StoreOp>(
+              loc,
+              nb.create<arith::ConstantOp>(loc, nb.getFloatAttr(f32, 0.0)),
+              partials, chunk);
         auto cases = llvm::to_vector(llvm::seq<int64_t>(0, group.size()));
         auto sw = nb.create<scf::IndexSwitchOp>(loc, TypeRange{}, which, cases,
                                                 cases.size());
@@ -254,13 +350,12 @@ void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group) {
         for (auto [region, caseOp] : llvm::zip(sw.getCaseRegions(), group)) {
           linalg::GenericOp op = caseOp;
           nb.setInsertionPointToEnd(&region.emplaceBlock());
-          int64_t numel =
-              cast<MemRefType>(op->getOperand(0).getType()).getNumElements();
+          int64_t numel = elementsType(op).getNumElements();
           int64_t full = numel / chunkElements * chunkElements;
           if (numel <= chunkElements) {
-            emitSlice(nb, op, nullptr, numel);
+            emitSlice(nb, op, nullptr, numel, chunk);
           } else if (full == numel) {
-            emitSlice(nb, op, offset, chunkElements);
+            emitSlice(nb, op, offset, chunkElements, chunk);
           } else {
             // The last chunk is shorter; its offset is known.
             Value isFull = nb.create<arith::CmpIOp>(
@@ -268,9 +363,9 @@ void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group) {
             auto branch = nb.create<scf::IfOp>(loc, isFull, /*else=*/true);
             OpBuilder::InsertionGuard inner(nb);
             nb.setInsertionPointToStart(branch.thenBlock());
-            emitSlice(nb, op, offset, chunkElements);
+            emitSlice(nb, op, offset, chunkElements, chunk);
             nb.setInsertionPointToStart(branch.elseBlock());
-            emitSlice(nb, op, index(nb, full), numel - full);
+            emitSlice(nb, op, index(nb, full), numel - full, chunk);
           }
           nb.create<scf::YieldOp>(loc);
         }
@@ -279,13 +374,42 @@ void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group) {
   // the elements' work (myelin-parallelize-loops).
   par->setAttr("myelin.work", b.getI64IntegerAttr(total));
 
-  // Deallocations between the updates move after the loop.
+  // Each parameter's sum of squares: the sum of its chunks' partial sums,
+  // in the same kernel (same location) after the loop.
+  Operation *end = par;
+  if (kind == Kind::Squares) {
+    b.setInsertionPointAfter(par);
+    Value zeroF = b.create<arith::ConstantOp>(loc, b.getFloatAttr(f32, 0.0));
+    for (auto [i, op] : llvm::enumerate(group)) {
+      Value sum = op.getDpsInitOperand(0)->get();
+      int64_t count = (i + 1 < group.size() ? firstChunk[i + 1] : numChunks) -
+                      firstChunk[i];
+      Value slots = b.create<memref::SubViewOp>(
+          loc, partials, ArrayRef<OpFoldResult>{b.getIndexAttr(firstChunk[i])},
+          ArrayRef<OpFoldResult>{b.getIndexAttr(count)},
+          ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+      b.create<linalg::FillOp>(loc, zeroF, sum);
+      end = b.create<linalg::GenericOp>(
+          loc, TypeRange{}, ValueRange{slots}, ValueRange{sum},
+          ArrayRef<AffineMap>{b.getMultiDimIdentityMap(1),
+                              AffineMap::get(1, 0, {}, ctx)},
+          ArrayRef<utils::IteratorType>{utils::IteratorType::reduction},
+          [&](OpBuilder &nb, Location l, ValueRange a) {
+            Value add = nb.create<arith::AddFOp>(l, a[1], a[0], fastMath);
+            nb.create<linalg::YieldOp>(l, add);
+          });
+    }
+    b.setInsertionPointAfter(end);
+    end = b.create<memref::DeallocOp>(loc, partials);
+  }
+
+  // Deallocations between the group's ops move after the loop.
   SmallVector<Operation *> deallocs;
   for (Operation *op = group.front(); op != last; op = op->getNextNode())
     if (isa<memref::DeallocOp>(op))
       deallocs.push_back(op);
   for (Operation *op : llvm::reverse(deallocs))
-    op->moveAfter(par);
+    op->moveAfter(end);
   for (linalg::GenericOp op : group)
     op->erase();
 }

@@ -44,6 +44,9 @@ constexpr llvm::StringLiteral kCausalAttr = "myelin.causal";
 /// inputs parameter, gradient, state; outputs parameter, state), which
 /// myelin-fuse-updates merges into one kernel over all parameters.
 constexpr llvm::StringLiteral kUpdateAttrName = "myelin.update";
+/// On the linalg.generic summing the squares of one parameter's gradient
+/// (for the global gradient norm), which myelin-fuse-updates merges likewise.
+constexpr llvm::StringLiteral kGradSquaresAttrName = "myelin.grad_squares";
 
 /// Sets kCausalAttr on the nn.matmuls of causal attention whose structure
 /// the surrounding nn ops prove: scores feeding a causal mask, products with

@@ -144,7 +144,7 @@ def ElideResultCopiesPass : Pass<"myelin-elide-result-copies", "::mlir::func::Fu
 }
 
 def FuseUpdatesPass : Pass<"myelin-fuse-updates", "::mlir::ModuleOp"> {
-  let summary = "One optimizer kernel over all parameters";
+  let summary = "One optimizer kernel over all parameters (and one for the gradient norm)";
   let description = [{
     After bufferization, merges the per-parameter optimizer updates of a
     train step (linalg.generic ops marked `myelin.update`: elementwise, on
@@ -158,9 +158,14 @@ def FuseUpdatesPass : Pass<"myelin-fuse-updates", "::mlir::ModuleOp"> {
     `gpt_adamw_update`), with one fork/join instead of one per parameter,
     and the threads share the work evenly whatever the parameters' sizes;
     small parameters (biases, norm gains), too small to thread alone, run
-    in parallel with the rest. Updates are grouped only across ops without
-    memory effects (and deallocations, which move after the loop), and only
-    if none writes what another one of its group uses.
+    in parallel with the rest. The sums of squares of the gradients (marked
+    `myelin.grad_squares`, for the global norm that clipping needs) are
+    fused the same way into `<model>_grad_norm`: each chunk sums into its
+    slot of a partial-sums buffer, and each parameter's sum is then the sum
+    of its chunks' slots, in the same kernel. Ops are grouped only across
+    ops without memory effects (allocations, deallocations, which move after
+    the loop, and zero fills of 0-d buffers the group has not used), and
+    only if none writes what another one of its group uses.
   }];
   let options = [
     Option<"chunkElements", "chunk-elements", "int64_t", "16384",

@@ -71,6 +71,7 @@ struct SumSquaresLowering : OpRewritePattern<nn::SumSquaresOp> {
           Arith m{b, l};
           b.create<linalg::YieldOp>(l, m.add(a[1], m.mul(a[0], a[0])));
         });
+    sum->setAttr(kGradSquaresAttrName, rewriter.getUnitAttr());
     rewriter.replaceOp(op, sum.getResults());
     return success();
   }

@@ -150,6 +150,78 @@ func.func @apart(%a: memref<8xf32>, %b: memref<8xf32>, %c: memref<8xf32>,
 
 // -----
 
+// The gradients' sums of squares (for the global norm): each chunk sums
+// into its slot of a partial-sums buffer, then each parameter's sum is the
+// sum of its chunks' slots, after the loop, in the same kernel. Their own
+// zero fills go (the kernel fills them).
+#map2 = affine_map<(d0, d1) -> (d0, d1)>
+#scalar2 = affine_map<(d0, d1) -> ()>
+#map1 = affine_map<(d0) -> (d0)>
+#scalar1 = affine_map<(d0) -> ()>
+#nw = loc(fused<"grad_norm">["w"("m.nn":3:8)])
+#nb = loc(fused<"grad_norm">["b"("m.nn":3:8)])
+// CHECK: memref.global "private" constant @__myelin_update_chunks : memref<2x4xi64> = dense<{{\[}}[0, 0, 1, 1], [0, 16, 0, 16]]>
+// CHECK-LABEL: func.func @norms(
+// CHECK-SAME: %[[DW:[^:]*]]: memref<4x8xf32>, %[[DB:[^:]*]]: memref<20xf32>
+// CHECK: %[[SW:.*]] = memref.alloc() : memref<f32>
+// CHECK: %[[SB:.*]] = memref.alloc() : memref<f32>
+// CHECK-NOT: linalg.fill
+// CHECK: %[[P:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4xf32>
+// CHECK: scf.parallel (%[[C:.*]]) =
+// CHECK: memref.store %{{.*}}, %[[P]][%[[C]]] : memref<4xf32>
+// CHECK: scf.index_switch
+// CHECK: case 0 {
+// CHECK: %[[SLICE:.*]] = memref.subview %{{.*}}[%{{.*}}] [16] [1] : memref<32xf32> to memref<16xf32
+// CHECK: %[[SLOT:.*]] = memref.subview %[[P]][%[[C]]] [1] [1] : memref<4xf32> to memref<f32, strided<[], offset: ?>>
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction"]} ins(%[[SLICE]] : {{.*}}) outs(%[[SLOT]] :
+// CHECK: arith.mulf
+// CHECK: case 1 {
+// CHECK: } {myelin.work = 52 : i64}
+// CHECK: %[[PW:.*]] = memref.subview %[[P]][0] [2] [1]
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[SW]] : memref<f32>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction"]} ins(%[[PW]] : {{.*}}) outs(%[[SW]] : memref<f32>)
+// CHECK: %[[PB:.*]] = memref.subview %[[P]][2] [2] [1]
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[SB]] : memref<f32>)
+// CHECK: linalg.generic {{.*}} ins(%[[PB]] : {{.*}}) outs(%[[SB]] : memref<f32>)
+// CHECK: memref.dealloc %[[P]]
+// CHECK: return %[[SW]], %[[SB]]
+// KERNEL-LABEL: func.func private @m_grad_norm(
+// KERNEL: scf.parallel
+// KERNEL: linalg.fill
+// KERNEL: linalg.generic
+// KERNEL: linalg.fill
+// KERNEL: linalg.generic
+// KERNEL: return
+// KERNEL-LABEL: func.func @norms(
+// KERNEL: call @m_grad_norm(
+// KERNEL-NOT: call
+module attributes {myelin.model = "m"} {
+func.func @norms(%dw: memref<4x8xf32>, %db: memref<20xf32>) -> (memref<f32>, memref<f32>) {
+  %zero = arith.constant 0.0 : f32
+  %sw = memref.alloc() : memref<f32>
+  linalg.fill ins(%zero : f32) outs(%sw : memref<f32>) loc(#nw)
+  linalg.generic {indexing_maps = [#map2, #scalar2], iterator_types = ["reduction", "reduction"]}
+      ins(%dw : memref<4x8xf32>) outs(%sw : memref<f32>) attrs = {myelin.grad_squares} {
+  ^bb0(%g: f32, %acc: f32):
+    %sq = arith.mulf %g, %g : f32
+    %s = arith.addf %acc, %sq : f32
+    linalg.yield %s : f32
+  } loc(#nw)
+  %sb = memref.alloc() : memref<f32>
+  linalg.fill ins(%zero : f32) outs(%sb : memref<f32>) loc(#nb)
+  linalg.generic {indexing_maps = [#map1, #scalar1], iterator_types = ["reduction"]}
+      ins(%db : memref<20xf32>) outs(%sb : memref<f32>) attrs = {myelin.grad_squares} {
+  ^bb0(%g: f32, %acc: f32):
+    %sq = arith.mulf %g, %g : f32
+    %s = arith.addf %acc, %sq : f32
+    linalg.yield %s : f32
+  } loc(#nb)
+  return %sw, %sb : memref<f32>, memref<f32>
+}
+}
+
+// -----
+
 // BADCHUNK: chunk-elements must be positive, not 0
 module {
 }

@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Checks that a run split in two (FIRST, then SECOND resumed from FIRST's
-checkpoint) logged exactly the per-step losses of the uninterrupted run FULL.
+checkpoint) logged exactly the per-step losses and gradient norms of the
+uninterrupted run FULL. (The norms also catch state that leaks from one
+train-step call into the next: the resumed run's first step is a fresh
+process's first call.)
 
 Usage: compare_runs.py FULL FIRST SECOND
 """
@@ -14,7 +17,7 @@ def losses(path):
         for line in f:
             rec = json.loads(line)
             if rec.get("type") == "step":
-                out[rec["step"]] = rec["loss"]
+                out[rec["step"]] = (rec["loss"], rec.get("grad_norm"))
     return out
 
 
@@ -27,5 +30,6 @@ bad = [s for s in sorted(full) if full[s] != split[s]]
 if bad:
     s = bad[0]
     sys.exit(f"FAIL: {len(bad)} steps differ; first at step {s}: "
-             f"{full[s]!r} uninterrupted vs {split[s]!r} resumed")
+             f"(loss, grad_norm) {full[s]!r} uninterrupted vs {split[s]!r} "
+             f"resumed")
 print(f"PASS: {len(full)} steps identical (resumed at step {min(second)})")
