@@ -135,8 +135,8 @@ private:
   void collectGroups(func::FuncOp func, Kind kind,
                      SmallVectorImpl<SmallVector<linalg::GenericOp>> &groups);
   void fuse(MutableArrayRef<linalg::GenericOp> group, Kind kind);
-  memref::GlobalOp createTable(Location loc, ArrayRef<int64_t> updates,
-                               ArrayRef<int64_t> offsets);
+  memref::GlobalOp createTable(Location loc,
+                               ArrayRef<SmallVector<int64_t>> rows);
 };
 
 /// Runs of updates that only transparent ops separate, and whose updates do
@@ -188,16 +188,17 @@ void FuseUpdatesPass::collectGroups(
   close();
 }
 
-memref::GlobalOp FuseUpdatesPass::createTable(Location loc,
-                                              ArrayRef<int64_t> updates,
-                                              ArrayRef<int64_t> offsets) {
+memref::GlobalOp
+FuseUpdatesPass::createTable(Location loc, ArrayRef<SmallVector<int64_t>> rows) {
   ModuleOp module = getOperation();
   auto i64 = IntegerType::get(&getContext(), 64);
-  int64_t n = updates.size();
-  SmallVector<int64_t> values(updates);
-  values.append(offsets.begin(), offsets.end());
-  auto tensorType = RankedTensorType::get({2, n}, i64);
-  auto type = MemRefType::get({2, n}, i64);
+  int64_t n = rows.front().size();
+  SmallVector<int64_t> values;
+  for (const SmallVector<int64_t> &row : rows)
+    values.append(row.begin(), row.end());
+  int64_t numRows = rows.size();
+  auto tensorType = RankedTensorType::get({numRows, n}, i64);
+  auto type = MemRefType::get({numRows, n}, i64);
   // The sums of squares and the updates of one model share their table.
   auto init = DenseIntElementsAttr::get(tensorType, values);
   for (auto global : module.getOps<memref::GlobalOp>())
@@ -215,21 +216,70 @@ memref::GlobalOp FuseUpdatesPass::createTable(Location loc,
       /*alignment=*/IntegerAttr());
 }
 
+/// The buffers a fused op of `kind` reads and writes per element, each
+/// once, in order (an update's parameter is both read and written).
+SmallVector<Value> elementBuffers(linalg::GenericOp op, Kind kind) {
+  if (kind == Kind::Squares)
+    return {op.getDpsInputOperand(0)->get()};
+  llvm::SetVector<Value> buffers(op->operand_begin(), op->operand_end());
+  return buffers.takeVector();
+}
+
+/// True if `b` does what `a` does, on its own buffers: as many elements,
+/// operands in the same pattern, an equivalent body (the same outer values:
+/// hyper-parameters, the clip scale, constants).
+bool sameWork(linalg::GenericOp a, linalg::GenericOp b, Kind kind) {
+  if (elementsType(a).getNumElements() != elementsType(b).getNumElements() ||
+      elementsType(a).getElementType() != elementsType(b).getElementType() ||
+      a.getNumDpsInputs() != b.getNumDpsInputs() ||
+      a.getNumDpsInits() != b.getNumDpsInits())
+    return false;
+  SmallVector<Value> bufA = elementBuffers(a, kind),
+                     bufB = elementBuffers(b, kind);
+  if (bufA.size() != bufB.size())
+    return false;
+  for (unsigned i = 0, e = a->getNumOperands(); i != e; ++i)
+    if (llvm::find(bufA, a->getOperand(i)) - bufA.begin() !=
+        llvm::find(bufB, b->getOperand(i)) - bufB.begin())
+      return false;
+  return OperationEquivalence::isRegionEquivalentTo(
+      &a.getRegion(), &b.getRegion(), OperationEquivalence::IgnoreLocations);
+}
+
 void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group,
                            Kind kind) {
   ModuleOp module = getOperation();
   MLIRContext *ctx = &getContext();
   linalg::GenericOp last = group.back();
 
-  // The chunk table.
-  SmallVector<int64_t> chunkUpdate, chunkOffset, firstChunk;
+  // Classes of ops that do the same work on their own buffers (the four
+  // 768x768 attention weights of a block, all biases without decay, ...):
+  // one loop body per class, its buffers chosen per chunk, so that LLVM
+  // compiles a few loops rather than one per parameter.
+  SmallVector<SmallVector<unsigned>> classes;
+  SmallVector<std::pair<unsigned, unsigned>> classOf; // class, index in it
+  for (auto [i, op] : llvm::enumerate(group)) {
+    auto it = llvm::find_if(classes, [&](const SmallVector<unsigned> &c) {
+      return sameWork(group[c.front()], op, kind);
+    });
+    if (it == classes.end()) {
+      classes.emplace_back();
+      it = std::prev(classes.end());
+    }
+    classOf.push_back({unsigned(it - classes.begin()), unsigned(it->size())});
+    it->push_back(i);
+  }
+
+  // The chunk table: class, index in the class, offset.
+  SmallVector<int64_t> chunkClass, chunkMember, chunkOffset, firstChunk;
   int64_t total = 0;
   for (auto [i, op] : llvm::enumerate(group)) {
     int64_t numel = elementsType(op).getNumElements();
     total += numel;
-    firstChunk.push_back(chunkUpdate.size());
+    firstChunk.push_back(chunkClass.size());
     for (int64_t offset = 0; offset < numel; offset += chunkElements) {
-      chunkUpdate.push_back(i);
+      chunkClass.push_back(classOf[i].first);
+      chunkMember.push_back(classOf[i].second);
       chunkOffset.push_back(offset);
     }
   }
@@ -243,7 +293,8 @@ void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group,
     tag = "update";
   Location loc = myelin::withKernelTag(
       NameLoc::get(StringAttr::get(ctx, model), last.getLoc()), tag);
-  memref::GlobalOp table = createTable(loc, chunkUpdate, chunkOffset);
+  memref::GlobalOp table =
+      createTable(loc, {chunkClass, chunkMember, chunkOffset});
 
   // A sum of squares' own zero fill goes: the fused kernel fills it.
   if (kind == Kind::Squares)
@@ -259,7 +310,7 @@ void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group,
     return nb.create<arith::ConstantIndexOp>(loc, v);
   };
   Value zero = index(b, 0), one = index(b, 1);
-  int64_t numChunks = chunkUpdate.size();
+  int64_t numChunks = chunkClass.size();
   auto f32 = b.getF32Type();
   // Sums of squares: one partial sum per chunk.
   Value partials;
@@ -269,31 +320,34 @@ void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group,
   auto fastMath = arith::FastMathFlagsAttr::get(
       ctx, arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
 
-  // `op` restricted to [offset, offset + size) of its flattened buffers
-  // (the whole of them if `offset` is null); a sum of squares into chunk
-  // `chunk`'s partial sum.
-  auto emitSlice = [&](OpBuilder &nb, linalg::GenericOp op, Value offset,
-                       int64_t size, Value chunk) {
-    DenseMap<Value, Value> slices;
-    auto sliceOf = [&](Value buffer) {
-      Value &slice = slices[buffer];
-      if (slice)
-        return slice;
-      auto type = cast<MemRefType>(buffer.getType());
-      Value flat = buffer;
-      if (type.getRank() > 1) {
-        SmallVector<ReassociationIndices> all(1);
-        for (int64_t d = 0; d < type.getRank(); ++d)
-          all.front().push_back(d);
-        flat = nb.create<memref::CollapseShapeOp>(loc, buffer, all);
-      }
-      slice = offset ? nb.create<memref::SubViewOp>(
-                           loc, flat, ArrayRef<OpFoldResult>{offset},
-                           ArrayRef<OpFoldResult>{nb.getIndexAttr(size)},
-                           ArrayRef<OpFoldResult>{nb.getIndexAttr(1)})
-                           .getResult()
-                     : flat;
-      return slice;
+  // `buffer` as a 1-D memref (identity layout: contiguous).
+  auto flatten = [&](OpBuilder &nb, Value buffer) -> Value {
+    auto type = cast<MemRefType>(buffer.getType());
+    if (type.getRank() == 1)
+      return buffer;
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      all.front().push_back(d);
+    return nb.create<memref::CollapseShapeOp>(loc, buffer, all);
+  };
+
+  // `op`'s work on [offset, offset + size) of `flat` (its elementBuffers,
+  // flattened; the whole of them if `offset` is null); a sum of squares
+  // into chunk `chunk`'s partial sum.
+  auto emitSlice = [&](OpBuilder &nb, linalg::GenericOp op,
+                       ArrayRef<Value> flat, Value offset, int64_t size,
+                       Value chunk) {
+    SmallVector<Value> buffers = elementBuffers(op, kind);
+    SmallVector<Value> slices;
+    for (Value buffer : flat)
+      slices.push_back(offset ? nb.create<memref::SubViewOp>(
+                                     loc, buffer, ArrayRef<OpFoldResult>{offset},
+                                     ArrayRef<OpFoldResult>{nb.getIndexAttr(size)},
+                                     ArrayRef<OpFoldResult>{nb.getIndexAttr(1)})
+                                     .getResult()
+                               : buffer);
+    auto sliceOf = [&](Value operand) {
+      return slices[llvm::find(buffers, operand) - buffers.begin()];
     };
     SmallVector<Value> ins, outs;
     for (Value v : op.getDpsInputs())
@@ -334,28 +388,56 @@ void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group,
               loc, t, ValueRange{index(nb, row), ivs.front()});
           return nb.create<arith::IndexCastOp>(loc, nb.getIndexType(), v);
         };
-        Value which = entry(0), offset = entry(1);
+        Value which = entry(0), member = entry(1), offset = entry(2);
         Value chunk = ivs.front();
         if (kind == Kind::Squares)
           nb.create<memref::StoreOp>(
               loc,
               nb.create<arith::ConstantOp>(loc, nb.getFloatAttr(f32, 0.0)),
               partials, chunk);
-        auto cases = llvm::to_vector(llvm::seq<int64_t>(0, group.size()));
+        auto cases = llvm::to_vector(llvm::seq<int64_t>(0, classes.size()));
         auto sw = nb.create<scf::IndexSwitchOp>(loc, TypeRange{}, which, cases,
                                                 cases.size());
         OpBuilder::InsertionGuard guard(nb);
         nb.setInsertionPointToEnd(&sw.getDefaultRegion().emplaceBlock());
         nb.create<scf::YieldOp>(loc);
-        for (auto [region, caseOp] : llvm::zip(sw.getCaseRegions(), group)) {
-          linalg::GenericOp op = caseOp;
+        for (auto [region, members] : llvm::zip(sw.getCaseRegions(), classes)) {
+          linalg::GenericOp op = group[members.front()];
           nb.setInsertionPointToEnd(&region.emplaceBlock());
+          // The chunk's member's buffers, flattened.
+          auto flatBuffers = [&](OpBuilder &fb, unsigned i) {
+            SmallVector<Value> flat;
+            for (Value buffer : elementBuffers(group[i], kind))
+              flat.push_back(flatten(fb, buffer));
+            return flat;
+          };
+          SmallVector<Value> flat;
+          if (members.size() == 1) {
+            flat = flatBuffers(nb, members.front());
+          } else {
+            // The first member's buffers unless the chunk's index in the
+            // class says otherwise.
+            SmallVector<Value> first = flatBuffers(nb, members.front());
+            auto pick = nb.create<scf::IndexSwitchOp>(
+                loc, ValueRange(first).getTypes(), member,
+                llvm::to_vector(llvm::seq<int64_t>(1, members.size())),
+                members.size() - 1);
+            OpBuilder::InsertionGuard inner(nb);
+            nb.setInsertionPointToEnd(&pick.getDefaultRegion().emplaceBlock());
+            nb.create<scf::YieldOp>(loc, first);
+            for (auto [caseRegion, i] :
+                 llvm::zip(pick.getCaseRegions(), ArrayRef(members).drop_front())) {
+              nb.setInsertionPointToEnd(&caseRegion.emplaceBlock());
+              nb.create<scf::YieldOp>(loc, flatBuffers(nb, i));
+            }
+            flat = SmallVector<Value>(pick.getResults());
+          }
           int64_t numel = elementsType(op).getNumElements();
           int64_t full = numel / chunkElements * chunkElements;
           if (numel <= chunkElements) {
-            emitSlice(nb, op, nullptr, numel, chunk);
+            emitSlice(nb, op, flat, nullptr, numel, chunk);
           } else if (full == numel) {
-            emitSlice(nb, op, offset, chunkElements, chunk);
+            emitSlice(nb, op, flat, offset, chunkElements, chunk);
           } else {
             // The last chunk is shorter; its offset is known.
             Value isFull = nb.create<arith::CmpIOp>(
@@ -363,9 +445,9 @@ void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group,
             auto branch = nb.create<scf::IfOp>(loc, isFull, /*else=*/true);
             OpBuilder::InsertionGuard inner(nb);
             nb.setInsertionPointToStart(branch.thenBlock());
-            emitSlice(nb, op, offset, chunkElements, chunk);
+            emitSlice(nb, op, flat, offset, chunkElements, chunk);
             nb.setInsertionPointToStart(branch.elseBlock());
-            emitSlice(nb, op, index(nb, full), numel - full, chunk);
+            emitSlice(nb, op, flat, index(nb, full), numel - full, chunk);
           }
           nb.create<scf::YieldOp>(loc);
         }

@@ -150,9 +150,11 @@ def FuseUpdatesPass : Pass<"myelin-fuse-updates", "::mlir::ModuleOp"> {
     train step (linalg.generic ops marked `myelin.update`: elementwise, on
     buffers of one shape) into one parallel loop over chunks of at most
     `chunk-elements` elements. A constant table (`memref.global`) gives each
-    chunk's update and offset; an `scf.index_switch` runs that update's body
-    on the chunk's slice of its flattened buffers. Full chunks and each
-    parameter's shorter last chunk have static sizes.
+    chunk's update (as a class of updates that do the same work, and an
+    index in the class) and offset; an `scf.index_switch` on the class runs
+    its body on the chunk's slice of the update's flattened buffers, which a
+    second switch on the index picks. Full chunks and each parameter's
+    shorter last chunk have static sizes.
 
     One kernel thus updates every parameter (`<model>_<role>`, e.g.
     `gpt_adamw_update`), with one fork/join instead of one per parameter,

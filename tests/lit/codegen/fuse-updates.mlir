@@ -12,7 +12,10 @@
 
 // Update i owns chunks at offsets 0, 16, ...: w (32 elements) two full
 // ones, b (20) a full one and a 4-element one, g (3) one of its own size.
-// CHECK: memref.global "private" constant @__myelin_update_chunks : memref<2x5xi64> = dense<{{\[}}[0, 0, 1, 1, 2], [0, 16, 0, 16, 0]]>
+// The table's rows: the class of the chunk's update (updates of equal work
+// share one, see below; here each is its own), the update's index in its
+// class, the chunk's offset.
+// CHECK: memref.global "private" constant @__myelin_update_chunks : memref<3x5xi64> = dense<{{\[}}[0, 0, 1, 1, 2], [0, 0, 0, 0, 0], [0, 16, 0, 16, 0]]>
 // CHECK-LABEL: func.func @step(
 // CHECK-SAME: %[[W:[^:]*]]: memref<4x8xf32> {llvm.noalias}, %[[WM:[^:]*]]: memref<4x8xf32> {llvm.noalias}, %[[B:[^:]*]]: memref<20xf32> {llvm.noalias}, %[[BM:[^:]*]]: memref<20xf32> {llvm.noalias}, %[[G:[^:]*]]: memref<3xf32> {llvm.noalias}, %[[GM:[^:]*]]: memref<3xf32> {llvm.noalias}, %[[H:[^:]*]]: memref<16xf32>
 // CHECK: %[[LR:.*]] = memref.load %[[H]]
@@ -23,15 +26,16 @@
 // CHECK: %[[T:.*]] = memref.get_global @__myelin_update_chunks
 // CHECK: %[[U:.*]] = memref.load %[[T]][%{{.*}}, %[[C]]]
 // CHECK: %[[UI:.*]] = arith.index_cast %[[U]]
+// CHECK: memref.load %[[T]][%{{.*}}, %[[C]]]
 // CHECK: %[[O:.*]] = memref.load %[[T]][%{{.*}}, %[[C]]]
 // CHECK: %[[OI:.*]] = arith.index_cast %[[O]]
 // CHECK: scf.index_switch %[[UI]]
 // CHECK-NEXT: case 0 {
 // CHECK: %[[WF:.*]] = memref.collapse_shape %[[W]] {{\[}}[0, 1]] : memref<4x8xf32> into memref<32xf32>
-// CHECK: %[[WS:.*]] = memref.subview %[[WF]][%[[OI]]] [16] [1]
 // CHECK: %[[DWF:.*]] = memref.collapse_shape %[[DW]]
-// CHECK: %[[DWS:.*]] = memref.subview %[[DWF]][%[[OI]]] [16] [1]
 // CHECK: %[[WMF:.*]] = memref.collapse_shape %[[WM]]
+// CHECK: %[[WS:.*]] = memref.subview %[[WF]][%[[OI]]] [16] [1]
+// CHECK: %[[DWS:.*]] = memref.subview %[[DWF]][%[[OI]]] [16] [1]
 // CHECK: %[[WMS:.*]] = memref.subview %[[WMF]][%[[OI]]] [16] [1]
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel"]} ins(%[[WS]], %[[DWS]], %[[WMS]] : {{.*}}) outs(%[[WS]], %[[WMS]] :
 // CHECK: arith.mulf %[[LR]]
@@ -150,6 +154,55 @@ func.func @apart(%a: memref<8xf32>, %b: memref<8xf32>, %c: memref<8xf32>,
 
 // -----
 
+// Updates of equal work (as many elements, an equivalent body) share a
+// class: one loop body, whose buffers a switch on the chunk's index in the
+// class picks. a and c (8 elements, the same body) are class 0, b (a
+// different body) class 1.
+#m1 = affine_map<(d0) -> (d0)>
+#m2 = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK: memref.global "private" constant @__myelin_update_chunks : memref<3x3xi64> = dense<{{\[}}[0, 1, 0], [0, 0, 1], [0, 0, 0]]>
+// CHECK-LABEL: func.func @classes(
+// CHECK-SAME: %[[A:[^:]*]]: memref<8xf32>, %[[B:[^:]*]]: memref<8xf32>, %[[C:[^:]*]]: memref<2x4xf32>
+// CHECK: scf.index_switch
+// CHECK-NEXT: case 0 {
+// CHECK: %[[PICK:.*]] = scf.index_switch %{{.*}} -> memref<8xf32>
+// CHECK-NEXT: case 1 {
+// CHECK-NEXT: %[[CF:.*]] = memref.collapse_shape %[[C]] {{\[}}[0, 1]] : memref<2x4xf32> into memref<8xf32>
+// CHECK-NEXT: scf.yield %[[CF]] : memref<8xf32>
+// CHECK: default {
+// CHECK-NEXT: scf.yield %[[A]] : memref<8xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[PICK]] : memref<8xf32>) outs(%[[PICK]] : memref<8xf32>)
+// CHECK: arith.addf
+// CHECK: case 1 {
+// CHECK: linalg.generic {{.*}} ins(%[[B]] : memref<8xf32>) outs(%[[B]] : memref<8xf32>)
+// CHECK: arith.mulf
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @classes(%a: memref<8xf32>, %b: memref<8xf32>, %c: memref<2x4xf32>) {
+  %one = arith.constant 1.0 : f32
+  linalg.generic {indexing_maps = [#m1, #m1], iterator_types = ["parallel"]}
+      ins(%a : memref<8xf32>) outs(%a : memref<8xf32>) attrs = {myelin.update} {
+  ^bb0(%x: f32, %o: f32):
+    %y = arith.addf %x, %one : f32
+    linalg.yield %y : f32
+  }
+  linalg.generic {indexing_maps = [#m1, #m1], iterator_types = ["parallel"]}
+      ins(%b : memref<8xf32>) outs(%b : memref<8xf32>) attrs = {myelin.update} {
+  ^bb0(%x: f32, %o: f32):
+    %y = arith.mulf %x, %one : f32
+    linalg.yield %y : f32
+  }
+  linalg.generic {indexing_maps = [#m2, #m2], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<2x4xf32>) outs(%c : memref<2x4xf32>) attrs = {myelin.update} {
+  ^bb0(%x: f32, %o: f32):
+    %y = arith.addf %x, %one : f32
+    linalg.yield %y : f32
+  }
+  return
+}
+
+// -----
+
 // The gradients' sums of squares (for the global norm): each chunk sums
 // into its slot of a partial-sums buffer, then each parameter's sum is the
 // sum of its chunks' slots, after the loop, in the same kernel. Their own
@@ -160,7 +213,7 @@ func.func @apart(%a: memref<8xf32>, %b: memref<8xf32>, %c: memref<8xf32>,
 #scalar1 = affine_map<(d0) -> ()>
 #nw = loc(fused<"grad_norm">["w"("m.nn":3:8)])
 #nb = loc(fused<"grad_norm">["b"("m.nn":3:8)])
-// CHECK: memref.global "private" constant @__myelin_update_chunks : memref<2x4xi64> = dense<{{\[}}[0, 0, 1, 1], [0, 16, 0, 16]]>
+// CHECK: memref.global "private" constant @__myelin_update_chunks : memref<3x4xi64> = dense<{{\[}}[0, 0, 1, 1], [0, 0, 0, 0], [0, 16, 0, 16]]>
 // CHECK-LABEL: func.func @norms(
 // CHECK-SAME: %[[DW:[^:]*]]: memref<4x8xf32>, %[[DB:[^:]*]]: memref<20xf32>
 // CHECK: %[[SW:.*]] = memref.alloc() : memref<f32>
