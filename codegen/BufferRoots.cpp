@@ -5,6 +5,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
@@ -36,4 +37,10 @@ bool myelin::provablyDisjoint(Value x, Value y) {
   auto gx = x.getDefiningOp<memref::GetGlobalOp>();
   auto gy = y.getDefiningOp<memref::GetGlobalOp>();
   return !(gx && gy && gx.getName() == gy.getName());
+}
+
+bool myelin::touchesNoBufferContents(Operation *op) {
+  if (isa<memref::AllocOp, memref::DeallocOp>(op))
+    return true;
+  return op->getNumRegions() == 0 && isMemoryEffectFree(op);
 }

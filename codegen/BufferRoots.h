@@ -8,6 +8,7 @@
 #ifndef MYELIN_CODEGEN_BUFFERROOTS_H
 #define MYELIN_CODEGEN_BUFFERROOTS_H
 
+#include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"
 
 namespace myelin {
@@ -24,6 +25,11 @@ bool isDistinctBuffer(mlir::Value root);
 /// True if `x` and `y` are distinct buffers of different memory (two
 /// `memref.get_global` of one symbol are the same memory).
 bool provablyDisjoint(mlir::Value x, mlir::Value y);
+
+/// True if `op` neither reads nor writes buffer contents (allocations,
+/// deallocations, and ops without regions or memory effects), so that
+/// kernel ops may move past it (outlining, myelin-fuse-updates).
+bool touchesNoBufferContents(mlir::Operation *op);
 
 } // namespace myelin
 

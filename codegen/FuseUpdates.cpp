@@ -6,15 +6,19 @@
 // own, with its own fork/join, and the small ones (biases, layer-norm gains)
 // would not be worth threading at all. Instead, like PyTorch's
 // multi_tensor_apply, every parameter is cut into chunks of at most
-// `chunk-elements` elements, a constant table lists (update, offset) per
-// chunk, and one parallel loop over the chunks switches on the update:
+// `chunk-elements` elements, and one parallel loop over the chunks runs
+// them. Updates that do the same work (as many elements, an equivalent
+// body) form a class with one loop body; a constant table lists per chunk
+// its update's class, the update's index in the class and the offset:
 //
 //   scf.parallel (%c) = (0) to (#chunks) {
-//     %t = memref.get_global @__myelin_update_chunks : memref<2x#chunksxi64>
-//     %u = table[0, %c], %off = table[1, %c]
-//     scf.index_switch %u
-//     case 0 { linalg.generic (update 0's body) on [%off, %off + chunk) of
-//              its flattened operands }
+//     %t = memref.get_global @__myelin_update_chunks : memref<3x#chunksxi64>
+//     %k = table[0, %c], %i = table[1, %c], %off = table[2, %c]
+//     scf.index_switch %k
+//     case 0 { %bufs = scf.index_switch %i (the class's updates' flattened
+//                                          buffers)
+//              linalg.generic (the class's body) on [%off, %off + chunk)
+//              of %bufs }
 //     ...
 //   } {myelin.work = #elements}
 //
@@ -29,13 +33,14 @@
 // squares is then the sum of its chunks' slots, in one kernel with the loop.
 //===----------------------------------------------------------------------===//
 
+#include "codegen/BufferRoots.h"
 #include "codegen/Buffers.h"
+#include "codegen/NNToLinalg/Utils.h"
 #include "codegen/Passes.h"
 #include "ir/Provenance.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace myelin {
 #define GEN_PASS_DEF_FUSEUPDATESPASS
@@ -99,14 +104,6 @@ bool isFusableSquares(linalg::GenericOp op) {
 
 bool isFusable(linalg::GenericOp op, Kind kind) {
   return kind == Kind::Update ? isFusableUpdate(op) : isFusableSquares(op);
-}
-
-/// Ops that may sit between the updates of one group: the updates may move
-/// past them (deallocations move after the fused loop).
-bool isTransparent(Operation *op) {
-  if (isa<memref::AllocOp, memref::DeallocOp>(op))
-    return true;
-  return op->getNumRegions() == 0 && isMemoryEffectFree(op);
 }
 
 class FuseUpdatesPass
@@ -182,7 +179,8 @@ void FuseUpdatesPass::collectGroups(
           cast<MemRefType>(fill.getOutputs()[0].getType()).getRank() == 0 &&
           !used.contains(fill.getOutputs()[0]))
         continue;
-    if (!isTransparent(&op))
+    // Deallocations in between move after the fused loop.
+    if (!myelin::touchesNoBufferContents(&op))
       close();
   }
   close();
@@ -317,8 +315,6 @@ void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group,
   if (kind == Kind::Squares)
     partials = b.create<memref::AllocOp>(
         loc, MemRefType::get({numChunks}, f32), b.getI64IntegerAttr(64));
-  auto fastMath = arith::FastMathFlagsAttr::get(
-      ctx, arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
 
   // `buffer` as a 1-D memref (identity layout: contiguous).
   auto flatten = [&](OpBuilder &nb, Value buffer) -> Value {
@@ -477,7 +473,8 @@ void FuseUpdatesPass::fuse(MutableArrayRef<linalg::GenericOp> group,
                               AffineMap::get(1, 0, {}, ctx)},
           ArrayRef<utils::IteratorType>{utils::IteratorType::reduction},
           [&](OpBuilder &nb, Location l, ValueRange a) {
-            Value add = nb.create<arith::AddFOp>(l, a[1], a[0], fastMath);
+            Value add = nb.create<arith::AddFOp>(l, a[1], a[0],
+                                                 myelin::codegen::fastMath(nb));
             nb.create<linalg::YieldOp>(l, add);
           });
     }

@@ -14,7 +14,6 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -38,14 +37,6 @@ bool isKernelOp(Operation *op) {
   // scf.parallel: the loops codegen builds itself (myelin-fuse-updates).
   return isa<linalg::LinalgOp, memref::CopyOp, scf::ParallelOp>(op) &&
          op->getNumResults() == 0;
-}
-
-/// Ops that may sit between the kernel ops of one group: they neither read
-/// nor write buffer contents, so the kernel ops may move past them.
-bool isTransparent(Operation *op) {
-  if (isa<memref::AllocOp, memref::DeallocOp>(op))
-    return true;
-  return op->getNumRegions() == 0 && isMemoryEffectFree(op);
 }
 
 /// The name a kernel op contributes to: its layer and role.
@@ -186,7 +177,9 @@ void OutlineKernelsPass::runOnOperation() {
           groups.push_back({std::move(key), {}});
         groups.back().ops.push_back(&op);
         open = true;
-      } else if (!isTransparent(&op)) {
+      } else if (!myelin::touchesNoBufferContents(&op)) {
+        // Anything that touches buffers ends a group: the kernel ops may
+        // move only past ops that do not.
         open = false;
       }
     }
