@@ -53,6 +53,7 @@ struct Epilogue {
 /// The pass options that shape a kernel (see Passes.td).
 struct KernelOptions {
   int64_t rows, kBlock, unroll, minBlocks;
+  bool prefetch = true;
 };
 
 /// Builds at `b`'s insertion point the loop nest that computes `c` (and

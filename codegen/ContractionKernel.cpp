@@ -21,8 +21,17 @@
 //           for k in 0 .. min(KC, K - kb)
 //             b[j] = Bp[p][k][16j]               // 2 vector loads
 //             acc[i][j] = fma(splat(Ap[..k][i] or A[m, kb + k]), b[j], ..)
+//             [every 4 k: prefetch a line of the next row of tiles' A
+//              and of the next k block's B panels / A^T rows]
 //           C[..] = acc
 //   }}}}
+//
+// The prefetches (into L2, option `prefetch`) split what the next packing
+// or row of tiles reads among the register tiles before it, a line or two
+// per iteration of their k loops, so that its memory latency overlaps the
+// multiply-adds (packing from memory had stalled on it: ~10% of a weight
+// gradient's time); issued as a burst per tile they held the fill buffers
+// the panel loads need and cost as much as they saved.
 //
 // Blocks are up to 512 rows by 16 panels and are split until there are
 // `min-blocks` (myelinc: one per core; a block packs its operands per k
@@ -91,7 +100,7 @@ public:
   KernelBuilder(OpBuilder &b, Location loc, const Contraction &c,
                 const myelin::KernelOptions &options)
       : b(b), loc(loc), c(c), rows(options.rows), unroll(options.unroll),
-        minBlocks(options.minBlocks) {
+        minBlocks(options.minBlocks), prefetchAhead(options.prefetch) {
     m = c.loopSizes[c.m];
     n = c.loopSizes[c.n];
     k = c.loopSizes[c.k];
@@ -384,6 +393,21 @@ private:
       packB(bp, batchIvs, kb, kLen, n0, panels, widths);
       if (packA && packBlock)
         packColumns(ap, batchIvs, kb, kLen, m0, mCount);
+      // What the next packing reads (the next k block's B panels and A^T
+      // rows), prefetched a share per register tile of this k block.
+      SmallVector<Region> nextBlock;
+      if (prefetchAhead && k > kc && fullTiles > 0) {
+        Value kbNext = b.create<arith::MinSIOp>(loc, add(kb, kc),
+                                                index((k - 1) / kc * kc));
+        if (bLast == c.n)
+          nextBlock.push_back({c.b, c.bMap, c.k, c.n, kbNext, kc, n0,
+                               panels * kPanel});
+        else if (bLast == c.k)
+          nextBlock.push_back({c.b, c.bMap, c.n, c.k, n0, panels * kPanel,
+                               kbNext, kc});
+        if (packA && packBlock)
+          nextBlock.push_back({c.a, c.aMap, c.k, c.m, kbNext, kc, m0, mCount});
+      }
       auto rowOfTiles = [&](Value t, int64_t tileRows) {
         Value mt = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
         Value apRow = packBlock ? t : index(0);
@@ -393,6 +417,20 @@ private:
           packTile(ap, apRow, batchIvs, kb, kHi, mt, tileRows);
         loop(index(0), pEnd, 1, [&](Value p) {
           Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
+          SmallVector<Share> shares;
+          if (prefetchAhead && tileRows == rows) {
+            // The next row of tiles' rows of a row-major A (packed or read
+            // in place), a share per panel.
+            if (aLast == c.k)
+              shares.push_back({{c.a, c.aMap, c.m, c.k, add(mt, rows), rows,
+                                 kb, kc},
+                                p,
+                                panels});
+            Value slot =
+                add(b.create<arith::MulIOp>(loc, t, index(panels)), p);
+            for (const Region &region : nextBlock)
+              shares.push_back({region, slot, fullTiles * panels});
+          }
           if (tileRows == rows && widths[1] == kLanes) {
             // The C tile of the next call: the next panel, or the next row
             // of tiles for a single panel.
@@ -414,7 +452,7 @@ private:
                   np);
           }
           tile(batchIvs, mt, tileRows, np, widths, kb, kHi, bp, p, ap, apRow,
-               kLo);
+               kLo, shares);
         });
         if (c.causal == Causal::NLeM)
           zeroTiles(batchIvs, mt, tileRows, n0, pEnd, panels, widths, kb);
@@ -622,6 +660,67 @@ private:
     return cur;
   }
 
+  /// A region of operand `src` (indexed through `map`) that a later
+  /// packing or tile reads: `rowCount` rows from `row0` along loop
+  /// dimension `rowDim`, each `cols` elements from `col0` along `colDim`
+  /// (the operand's contiguous last dimension).
+  struct Region {
+    Value src;
+    AffineMap map;
+    unsigned rowDim, colDim;
+    Value row0;
+    int64_t rowCount;
+    Value col0;
+    int64_t cols;
+  };
+
+  /// Share `slot` of `slots` of a region's cache lines: each register
+  /// tile call prefetches its share.
+  struct Share {
+    Region region;
+    Value slot;
+    int64_t slots;
+  };
+
+  /// Prefetches into L2 the lines of `share` that iteration `iteration`
+  /// (of `iterations`) of a tile's k loop takes, so that the data is there
+  /// when the next packing or tile reads it: its memory latency overlaps
+  /// the multiply-adds instead of stalling the packing. Indices are clamped
+  /// into the operand (a prefetch never faults, but the address stays in
+  /// bounds; iterations past the share repeat its last line).
+  void prefetchLine(ValueRange batchIvs, const Share &share, Value iteration,
+                    int64_t iterations) {
+    const Region &r = share.region;
+    int64_t perRow = (r.cols + kLanes - 1) / kLanes;
+    int64_t total = r.rowCount * perRow;
+    int64_t per = (total + share.slots - 1) / share.slots;
+    // At most two lines per iteration: the address arithmetic is not free.
+    int64_t perIteration =
+        std::min<int64_t>(2, (per + iterations - 1) / iterations);
+    int64_t rowMax = c.loopSizes[r.rowDim] - 1;
+    int64_t colMax = c.loopSizes[r.colDim] - 1;
+    auto min = [&](Value v, int64_t bound) {
+      return b.create<arith::MinSIOp>(loc, v, index(bound)).getResult();
+    };
+    Value first = b.create<arith::MulIOp>(loc, share.slot, index(per));
+    for (int64_t q = 0; q < perIteration; ++q) {
+      Value inShare = min(
+          add(b.create<arith::MulIOp>(loc, iteration, index(perIteration)), q),
+          per - 1);
+      Value line = min(add(first, inShare), total - 1);
+      Value row = b.create<arith::DivUIOp>(loc, line, index(perRow));
+      Value col = b.create<arith::MulIOp>(
+          loc, b.create<arith::RemUIOp>(loc, line, index(perRow)),
+          index(kLanes));
+      SmallVector<Value> ivs = loopIvs(batchIvs);
+      ivs[r.rowDim] = min(add(r.row0, row), rowMax);
+      ivs[r.colDim] = min(add(r.col0, col), colMax);
+      b.create<memref::PrefetchOp>(loc, r.src, indices(r.map, ivs),
+                                   /*isWrite=*/false, /*localityHint=*/2,
+                                   /*isDataCache=*/true);
+    }
+  }
+
   /// Prefetches the C rows of full tile t (columns np .. np + 32), which
   /// the next tile() call reads, while the current one computes.
   void prefetchTile(ValueRange batchIvs, Value mt, Value np) {
@@ -641,7 +740,8 @@ private:
   /// panel p of `bp` and from `ap` (tile t) or A itself.
   void tile(ValueRange batchIvs, Value mt, int64_t tileRows, Value np,
             std::array<int64_t, 2> widths, Value kb, Value kLen, Value bp,
-            Value p, Value ap, Value apRow, Value kLo = nullptr) {
+            Value p, Value ap, Value apRow, Value kLo = nullptr,
+            ArrayRef<Share> shares = {}) {
     unsigned numVecs = widths[1] > 0 ? 2 : 1;
     SmallVector<Value> ivs = loopIvs(batchIvs);
     SmallVector<Value> rowIdx, colIdx;
@@ -735,6 +835,16 @@ private:
             SmallVector<Value> cur(iter.begin(), iter.end());
             for (int64_t u = 0; u < stepSize; ++u)
               cur = step(add(kk, u), cur);
+            if (stepSize > 1 && !shares.empty()) {
+              // A line of each share per iteration: spread out, the
+              // prefetches' misses do not hold the fill buffers that the
+              // panel's loads need.
+              Value iteration = b.create<arith::DivUIOp>(
+                  loc, b.create<arith::SubIOp>(loc, kk, lb), index(stepSize));
+              for (const Share &share : shares)
+                prefetchLine(batchIvs, share, iteration,
+                             (kc + stepSize - 1) / stepSize);
+            }
             b.create<scf::YieldOp>(loc, cur);
           });
     };
@@ -844,6 +954,7 @@ private:
   Location loc;
   const Contraction &c;
   int64_t rows, unroll, minBlocks, m, n, k, kc;
+  bool prefetchAhead;
   SmallVector<int64_t> batchSizes;
   int64_t batchCount;
   unsigned aLast, bLast;

@@ -324,7 +324,7 @@ public:
       if (c.causal != Causal::NLeM)
         matchEpilogue(b, c, dominance);
       myelin::buildContractionKernel(b, loc, c,
-                                     {rows, kBlock, kUnroll, minBlocks});
+                                     {rows, kBlock, kUnroll, minBlocks, prefetch});
       // (Reshapes left unused are dropped by the canonicalizer.)
       if (c.epilogue)
         c.epilogue->op->erase();

@@ -107,7 +107,12 @@ def LowerContractionsPass : Pass<"myelin-lower-contractions", "::mlir::func::Fun
            "k steps per iteration of a register tile's loop">,
     Option<"minBlocks", "min-blocks", "int64_t", "4",
            "Blocks of C wanted per product: they are cut (the longer side "
-           "first) until there are this many or they would get too small">
+           "first) until there are this many or they would get too small">,
+    Option<"prefetch", "prefetch", "bool", "true",
+           "Software-prefetch into L2, spread over the register tiles, what "
+           "the next packing or row of tiles reads (the next k block's "
+           "panels of B and rows of a transposed A, the next rows of a "
+           "row-major A)">
   ];
 }
 

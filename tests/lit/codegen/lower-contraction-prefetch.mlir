@@ -1,0 +1,83 @@
+// RUN: myelin-opt %s --split-input-file --myelin-lower-contractions --canonicalize --cse | FileCheck %s
+// RUN: myelin-opt %s --split-input-file --myelin-lower-contractions=prefetch=false --canonicalize --cse | FileCheck %s --check-prefix=OFF
+
+// Software prefetch of what the next packing or row of tiles reads, spread
+// over the unrolled iterations of the register tiles' k loops (a burst of
+// misses would hold the fill buffers that the panel's loads need): two
+// blocks of 16 x 32 (one panel each), k = 512 in two k blocks of 256.
+// - The next row of tiles' rows of A (row-major, read in place), columns of
+//   the current k block: 8 rows x 16 lines, over the 64 iterations, two a
+//   time; the row clamped to A's last (15), the column to 511.
+// - The next k block's rows of B (row-major, packed per k block): 256 rows
+//   x 2 lines over the block's 2 tiles (one panel each), two per iteration;
+//   the k block is min(kb + 256, 256), the last one (at the last k block
+//   the prefetches repeat its own rows, which are cached).
+// Only C's write prefetches (the next tile) come outside the k loop.
+#a = affine_map<(m, k, n) -> (m, k)>
+#b = affine_map<(m, k, n) -> (k, n)>
+#c = affine_map<(m, k, n) -> (m, n)>
+// CHECK-LABEL: func.func @two_k_blocks
+// CHECK:       scf.for %[[KB:.+]] = %c0 to %c512 step %c256
+// CHECK:         %[[NEXT:.+]] = arith.addi %[[KB]], %c256
+// CHECK:         %[[KBN:.+]] = arith.minsi %[[NEXT]], %c256
+// CHECK-NOT:     memref.prefetch {{.*}} read
+// CHECK:         scf.for %[[K:.+]] = %c0 to %c256 step %c4 iter_args(
+// CHECK-COUNT-64:  vector.fma
+// CHECK:           %[[IT:.+]] = arith.divui %[[K]], %c4
+// CHECK:           %[[AR:.+]] = arith.minsi %{{.+}}, %c15
+// CHECK:           %[[AC0:.+]] = arith.addi %[[KB]], %{{.+}}
+// CHECK:           %[[AC:.+]] = arith.minsi %[[AC0]], %c511
+// CHECK:           memref.prefetch %arg0[%[[AR]], %[[AC]]], read, locality<2>, data : memref<16x512xf32>
+// CHECK:           memref.prefetch %arg0[{{.+}}], read, locality<2>, data : memref<16x512xf32>
+// CHECK:           %[[BR0:.+]] = arith.addi %[[KBN]], %{{.+}}
+// CHECK:           %[[BR:.+]] = arith.minsi %[[BR0]], %c511
+// CHECK:           %[[BC:.+]] = arith.minsi %{{.+}}, %c63
+// CHECK:           memref.prefetch %arg1[%[[BR]], %[[BC]]], read, locality<2>, data : memref<512x64xf32>
+// CHECK:           memref.prefetch %arg1[{{.+}}], read, locality<2>, data : memref<512x64xf32>
+// CHECK-NOT:       memref.prefetch
+// CHECK:           scf.yield
+// OFF-LABEL:   func.func @two_k_blocks
+// OFF-NOT:     memref.prefetch {{.*}} read
+// OFF:         return
+func.func @two_k_blocks(%a: memref<16x512xf32>, %b: memref<512x64xf32>, %c: memref<16x64xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<16x512xf32>, memref<512x64xf32>) outs(%c : memref<16x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A weight gradient's form, A^T * B (k = 512 rows of both): per k block the
+// block's rows of A^T are packed whole, so the next k block's are
+// prefetched too: rows along k (clamped to 511), each one line of A from
+// the block's first row m0 = 0.
+#a = affine_map<(m, k, n) -> (k, m)>
+#b = affine_map<(m, k, n) -> (k, n)>
+#c = affine_map<(m, k, n) -> (m, n)>
+// CHECK-LABEL: func.func @transposed_lhs
+// CHECK:         scf.for %[[K:.+]] = %c0 to %c256 step %c4 iter_args(
+// CHECK-COUNT-2:   memref.prefetch %arg1[{{.+}}], read, locality<2>, data : memref<512x64xf32>
+// CHECK:           %[[AR:.+]] = arith.minsi %{{.+}}, %c511
+// CHECK-NEXT:      memref.prefetch %arg0[%[[AR]], %c0], read, locality<2>, data : memref<512x16xf32>
+// CHECK:           %[[AR2:.+]] = arith.minsi %{{.+}}, %c511
+// CHECK-NEXT:      memref.prefetch %arg0[%[[AR2]], %c0], read, locality<2>, data : memref<512x16xf32>
+// CHECK-NOT:       memref.prefetch
+// CHECK:           scf.yield
+// OFF-LABEL:   func.func @transposed_lhs
+// OFF-NOT:     memref.prefetch {{.*}} read
+// OFF:         return
+func.func @transposed_lhs(%a: memref<512x16xf32>, %b: memref<512x64xf32>, %c: memref<16x64xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<512x16xf32>, memref<512x64xf32>) outs(%c : memref<16x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
