@@ -48,9 +48,14 @@ constexpr llvm::StringLiteral kUpdateAttrName = "myelin.update";
 /// (for the global gradient norm), which myelin-fuse-updates merges likewise.
 constexpr llvm::StringLiteral kGradSquaresAttrName = "myelin.grad_squares";
 
+/// On an nn op whose result equals its input wherever it is read
+/// (markCausalProducts): its lowering forwards the input.
+constexpr llvm::StringLiteral kRedundantAttr = "myelin.redundant";
+
 /// Sets kCausalAttr on the nn.matmuls of causal attention whose structure
 /// the surrounding nn ops prove: scores feeding a causal mask, products with
-/// a causally masked softmax or its gradient.
+/// a causally masked softmax or its gradient; and kRedundantAttr on causal
+/// mask gradients that change nothing those products read.
 void markCausalProducts(mlir::Operation *root);
 
 /// nn.matmul, nn.linear, nn.reduce_sum.

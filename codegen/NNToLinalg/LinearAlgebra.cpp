@@ -216,6 +216,29 @@ StringRef causalKind(nn::MatMulOp op) {
   return {};
 }
 
+/// True if every use of `v` is the left operand of a product marked
+/// "k_le_m" or "k_ge_m" (which reads only its lower triangle), directly or
+/// through finite scales.
+bool onlyReadByCausalProducts(Value v) {
+  if (v.use_empty())
+    return false;
+  for (OpOperand &use : v.getUses()) {
+    Operation *user = use.getOwner();
+    if (auto scale = dyn_cast<nn::ScaleOp>(user))
+      if (scale.getFactor().isFinite() &&
+          onlyReadByCausalProducts(scale.getResult()))
+        continue;
+    auto matmul = dyn_cast<nn::MatMulOp>(user);
+    auto kind = matmul ? matmul->getAttrOfType<StringAttr>(kCausalAttr)
+                       : StringAttr();
+    if (kind && &use == &matmul.getLhsMutable() &&
+        (kind.getValue() == "k_le_m" || kind.getValue() == "k_ge_m"))
+      continue;
+    return false;
+  }
+  return true;
+}
+
 } // namespace
 
 void myelin::markCausalProducts(Operation *root) {
@@ -223,6 +246,16 @@ void myelin::markCausalProducts(Operation *root) {
     StringRef kind = causalKind(op);
     if (!kind.empty())
       op->setAttr(kCausalAttr, StringAttr::get(op.getContext(), kind));
+  });
+  // The gradient of a causal mask zeroes what is above the diagonal. When
+  // its input is the gradient of a masked softmax (output * (grad - dot),
+  // the output exactly 0 there) and only products that skip that half read
+  // its result, it changes nothing that is read: it is dropped at lowering.
+  root->walk([](nn::CausalMaskGradOp op) {
+    auto softmaxGrad = op.getGrad().getDefiningOp<nn::SoftmaxGradOp>();
+    if (softmaxGrad && isZeroAboveDiagonal(softmaxGrad.getOutput()) &&
+        onlyReadByCausalProducts(op.getResult()))
+      op->setAttr(kRedundantAttr, UnitAttr::get(op.getContext()));
   });
 }
 

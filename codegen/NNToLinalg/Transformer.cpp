@@ -175,6 +175,10 @@ struct CausalMaskGradLowering : OpRewritePattern<nn::CausalMaskGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(nn::CausalMaskGradOp op,
                                 PatternRewriter &rewriter) const override {
+    if (op->hasAttr(kRedundantAttr)) {
+      rewriter.replaceOp(op, op.getGrad());
+      return success();
+    }
     unsigned rank = op.getType().getRank();
     return lowerElementwise(op, rewriter, [&](FastArith m, ValueRange a) {
       return causalSelect(m, rank, a[0], 0.0f);

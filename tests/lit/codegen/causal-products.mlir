@@ -22,7 +22,12 @@ func.func @forward(%q: tensor<2x2x8x4xf32>, %k: tensor<2x2x8x4xf32>, %v: tensor<
 // Backward: dP = dY v^T only feeds the softmax gradient, whose P is zero
 // above the diagonal ("n_le_m"); dV = P^T dY ("k_ge_m"); dS is a scaled
 // causal_mask_grad: dQ = dS k ("k_le_m"), dK = dS^T q ("k_ge_m").
+// The mask gradient itself is dropped: its input, P * (dP - dot), is
+// already zero above the diagonal, and only those two products, which skip
+// that half, read it. The one select left is the forward mask's (-inf).
 // CHECK-LABEL: func.func @backward
+// CHECK:       arith.select
+// CHECK-NOT:   arith.select
 // CHECK:       linalg.generic {{.*}} ins(%arg3, %arg2 : {{.*}}) outs(%{{.*}} : tensor<2x2x8x8xf32>) {{.*}} {myelin.causal = "n_le_m"}
 // CHECK:       linalg.generic {{.*}} ins(%{{[0-9]+}}, %arg3 : {{.*}}) {{.*}} {myelin.causal = "k_ge_m"}
 // CHECK:       linalg.generic {{.*}} ins(%[[DS:[^,]+]], %arg1 : {{.*}}) {{.*}} {myelin.causal = "k_le_m"}
@@ -61,4 +66,23 @@ func.func @dense(%q: tensor<2x2x8x4xf32>, %k: tensor<2x2x8x4xf32>, %v: tensor<2x
   %gi = nn.scale %g {factor = 0x7F800000 : f32} : tensor<2x2x8x8xf32>
   %z = nn.matmul %gi, %v : (tensor<2x2x8x8xf32>, tensor<2x2x8x4xf32>) -> tensor<2x2x8x4xf32>
   return %s, %m, %y, %dm, %wp, %z : tensor<2x2x8x8xf32>, tensor<2x2x8x8xf32>, tensor<2x2x8x4xf32>, tensor<2x2x8x8xf32>, tensor<2x2x4x8xf32>, tensor<2x2x8x4xf32>
+}
+
+// -----
+
+// A causal_mask_grad stays when anything else reads its result (here it is
+// also returned) or when its input is not the gradient of a masked softmax:
+// three selects (the forward mask's and two gradients' with 0).
+// CHECK-LABEL: func.func @mask_grad_kept
+// CHECK-COUNT-3: arith.select
+// CHECK-NOT:   arith.select
+func.func @mask_grad_kept(%q: tensor<2x2x8x4xf32>, %k: tensor<2x2x8x4xf32>, %dp: tensor<2x2x8x8xf32>, %p: tensor<2x2x8x8xf32>, %x: tensor<2x2x8x8xf32>) -> (tensor<2x2x8x4xf32>, tensor<2x2x8x8xf32>, tensor<2x2x8x4xf32>) {
+  %sm = nn.causal_mask %p : tensor<2x2x8x8xf32>
+  %pp = nn.softmax %sm : tensor<2x2x8x8xf32>
+  %dm = nn.softmax_grad %dp, %pp : tensor<2x2x8x8xf32>
+  %ds = nn.causal_mask_grad %dm : tensor<2x2x8x8xf32>
+  %dq = nn.matmul %ds, %k : (tensor<2x2x8x8xf32>, tensor<2x2x8x4xf32>) -> tensor<2x2x8x4xf32>
+  %dx = nn.causal_mask_grad %x : tensor<2x2x8x8xf32>
+  %dk = nn.matmul %dx, %q {transpose_lhs} : (tensor<2x2x8x8xf32>, tensor<2x2x8x4xf32>) -> tensor<2x2x8x4xf32>
+  return %dq, %ds, %dk : tensor<2x2x8x4xf32>, tensor<2x2x8x8xf32>, tensor<2x2x8x4xf32>
 }
