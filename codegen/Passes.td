@@ -250,6 +250,30 @@ def PromoteAccumulatorsPass : Pass<"myelin-promote-accumulators", "::mlir::func:
                            "::mlir::scf::SCFDialect"];
 }
 
+def FuseRowLoopsPass : Pass<"myelin-fuse-row-loops", "::mlir::func::FuncOp"> {
+  let summary = "Fuse a row op's parallel loops into one pass over its rows";
+  let description = [{
+    After myelin-parallelize-loops, a row op (softmax, layer norm, their
+    gradients) is several one-dimensional `scf.parallel` loops over the same
+    rows -- statistics, then the output -- each reading all of its input
+    from memory. Adjacent loops with the same bounds become one when
+    iteration i of the second needs only iteration i of the first: every
+    buffer that one writes and the other touches is a distinct buffer
+    (allocation, global, `llvm.noalias` argument) accessed in both through
+    the same view with the loop index as first index, and every other
+    buffer either is only read or is provably disjoint. The fused body runs
+    both bodies for a row while it is in L1. A sequential `scf.for` over
+    the same rows whose iterations only touch their own row of what they
+    write (a fill, a small elementwise step left sequential) joins likewise.
+    Ops between the loops that neither touch what the first loop writes nor
+    write what it touches (views, constants) move above it. In the fused
+    body, loads of what the body stored at the same indices (a row's
+    statistic) use the stored value. Loops with reductions (`scf.reduce`)
+    and ops with unknown memory effects stop the fusion.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 def SplitReductionsPass : Pass<"myelin-split-reductions", "::mlir::func::FuncOp"> {
   let summary = "Split outer reductions into parallel partial sums";
   let description = [{

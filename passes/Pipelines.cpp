@@ -144,6 +144,9 @@ void myelin::buildKernelPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
     pm.addNestedPass<func::FuncOp>(createParallelizeLoopsPass());
     pm.addNestedPass<func::FuncOp>(createPromoteAccumulatorsPass());
+    // A row op's passes (statistics, output) over each row while it is in
+    // L1, instead of one pass over memory each (codegen/FuseRowLoops.cpp).
+    pm.addNestedPass<func::FuncOp>(createFuseRowLoopsPass());
     pm.addPass(createConvertSCFToOpenMPPass());
   } else {
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
