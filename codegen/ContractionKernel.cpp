@@ -197,6 +197,8 @@ private:
   void zeroTiles(ValueRange batchIvs, Value mt, int64_t tileRows, Value n0,
                  Value pBegin, int64_t panels, std::array<int64_t, 2> widths,
                  Value kb) {
+    // With an epilogue, its outputs of zeros (in the last k block): for a
+    // causal mask, the masked value.
     auto zero = [&] {
       SmallVector<Value> ivs = loopIvs(batchIvs);
       unsigned numVecs = widths[1] > 0 ? 2 : 1;
@@ -206,17 +208,22 @@ private:
           for (unsigned j = 0; j < numVecs; ++j) {
             ivs[c.m] = add(mt, i);
             ivs[c.n] = add(np, j * kLanes);
-            storeVec(zeroVec(), c.c, indices(c.cMap, ivs), widths[j]);
+            SmallVector<Value> idx = indices(c.cMap, ivs);
+            if (c.epilogue)
+              applyEpilogue(zeroVec(), idx, widths[j]);
+            else
+              storeVec(zeroVec(), c.c, idx, widths[j]);
           }
       });
     };
+    int64_t when = c.epilogue ? (k - 1) / kc * kc : 0;
     if (std::optional<int64_t> known = getConstantIntValue(kb)) {
-      if (*known == 0)
+      if (*known == when)
         zero();
       return;
     }
-    Value first =
-        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, kb, index(0));
+    Value first = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, kb,
+                                          index(when));
     auto ifOp = b.create<scf::IfOp>(loc, first, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
@@ -931,6 +938,10 @@ private:
         vec(cst.getResult());
         continue;
       }
+      if (auto indexOp = dyn_cast<linalg::IndexOp>(inner)) {
+        map.map(indexOp.getResult(), iterationIndex(op, indexOp.getDim(), idx));
+        continue;
+      }
       SmallVector<Value> operands;
       for (Value operand : inner.getOperands())
         operands.push_back(vec(operand));
@@ -948,6 +959,46 @@ private:
                                           body.getTerminator()->getOperands()))
       storeVec(vec(yielded), c.epilogue->views[init.getOperandNumber()], idx,
                width);
+  }
+
+  /// The vector of the epilogue's `dim`-th iteration index at the 16
+  /// elements of C from `idx` (C's indices; the lanes run along C's last,
+  /// contiguous dimension). The epilogue's operands are C's elements in
+  /// row-major order, so its iteration space is C's reshaped: C's linear
+  /// index, delinearized into that space.
+  Value iterationIndex(linalg::GenericOp op, unsigned dim, ValueRange idx) {
+    auto indexVec = VectorType::get({kLanes}, b.getIndexType());
+    SmallVector<int64_t> lanes;
+    for (int64_t l = 0; l < kLanes; ++l)
+      lanes.push_back(l);
+    Value iota = b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(indexVec, ArrayRef<int64_t>(lanes)));
+    auto splat = [&](Value v) {
+      return b.create<vector::BroadcastOp>(loc, indexVec, v).getResult();
+    };
+    auto constant = [&](int64_t v) {
+      return b.create<arith::ConstantOp>(
+          loc, DenseElementsAttr::get(indexVec, ArrayRef<int64_t>{v}));
+    };
+    ArrayRef<int64_t> cShape = cast<MemRefType>(c.c.getType()).getShape();
+    SmallVector<int64_t> space = op.getStaticLoopRanges();
+    if (ArrayRef<int64_t>(space) == cShape) {
+      Value v = splat(idx[dim]);
+      return dim + 1 == space.size() ? b.create<arith::AddIOp>(loc, v, iota)
+                                     : v;
+    }
+    Value linear = index(0);
+    for (auto [i, size] : llvm::enumerate(cShape))
+      linear = add(b.create<arith::MulIOp>(loc, linear, index(size)), idx[i]);
+    Value v = b.create<arith::AddIOp>(loc, splat(linear), iota);
+    int64_t stride = 1;
+    for (size_t d = dim + 1; d < space.size(); ++d)
+      stride *= space[d];
+    if (stride > 1)
+      v = b.create<arith::DivUIOp>(loc, v, constant(stride));
+    if (dim > 0)
+      v = b.create<arith::RemUIOp>(loc, v, constant(space[dim]));
+    return v;
   }
 
   OpBuilder &b;

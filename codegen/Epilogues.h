@@ -16,8 +16,9 @@
 namespace myelin {
 
 /// True if `op` is all-parallel with identity indexing maps, and its body
-/// only combines the inputs (never the outputs' old values) through
-/// elementwise arith/math ops on int or float scalars.
+/// only combines the inputs (never the outputs' old values) and its
+/// iteration indices (linalg.index: a causal mask's select) through
+/// elementwise arith/math ops on int, index or float scalars.
 inline bool isElementwiseEpilogue(mlir::linalg::GenericOp op) {
   using namespace mlir;
   if (op.getNumReductionLoops() != 0 || op.getNumDpsInits() == 0 ||
@@ -28,8 +29,10 @@ inline bool isElementwiseEpilogue(mlir::linalg::GenericOp op) {
   for (OpOperand &init : op.getDpsInitsMutable())
     if (!op.getMatchingBlockArgument(&init).use_empty())
       return false;
-  auto scalar = [](Type t) { return t.isIntOrFloat(); };
+  auto scalar = [](Type t) { return t.isIntOrIndexOrFloat(); };
   for (Operation &inner : body.without_terminator()) {
+    if (isa<linalg::IndexOp>(inner))
+      continue;
     if (!isa<arith::ArithDialect, math::MathDialect>(inner.getDialect()) ||
         inner.getNumRegions() != 0 ||
         !(inner.hasTrait<OpTrait::Elementwise>() ||

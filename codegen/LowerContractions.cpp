@@ -206,8 +206,10 @@ Value viewAs(OpBuilder &b, Location loc, Value base, MemRefType type) {
 /// product nor the epilogue's other operands share; then builds its
 /// operands' views with C's shape at `b`.
 void matchEpilogue(OpBuilder &b, Contraction &c, DominanceInfo &dominance) {
+  // (Constants in between: the index arithmetic of a collapsed epilogue;
+  // the epilogue's body gets vector copies of them.)
   Operation *next = c.op->getNextNode();
-  while (isReshape(next))
+  while (isReshape(next) || isa_and_nonnull<arith::ConstantOp>(next))
     next = next->getNextNode();
   auto op = dyn_cast_or_null<linalg::GenericOp>(next);
   if (!op || !op.hasPureBufferSemantics() || !myelin::isElementwiseEpilogue(op))
@@ -319,10 +321,10 @@ public:
         c.zeroFill = fill;
       else if (isRowBroadcastInto(prev, c, filled))
         c.rowInit = cast<linalg::GenericOp>(prev);
-      // Tiles an "n_le_m" product skips get zeros in C, not the
-      // epilogue's outputs, so such a product keeps its consumer separate.
-      if (c.causal != Causal::NLeM)
-        matchEpilogue(b, c, dominance);
+      // (The tiles an "n_le_m" product skips get the epilogue of zeros:
+      // nothing reads its values there but ops that replace them, such as
+      // a causal mask, which is then the epilogue.)
+      matchEpilogue(b, c, dominance);
       myelin::buildContractionKernel(b, loc, c,
                                      {rows, kBlock, kUnroll, minBlocks, prefetch});
       // (Reshapes left unused are dropped by the canonicalizer.)

@@ -137,3 +137,46 @@ func.func @not_grouped(%x: tensor<8x16xf32>, %w: tensor<16x8xf32>, %c0: tensor<8
   } -> tensor<8x8xf32> loc(fused<"gelu_fwd">["p"("x.nn":1:1)])
   return %t, %u : tensor<8x8xf32>, tensor<8x8xf32>
 }
+
+// -----
+
+// Attention scores and their causal mask (a select on the iteration
+// indices): the mask joins the product (which it reads only; C dies there,
+// so it writes into C's tensor), tag matmul_causal_mask_fwd.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+#id2 = affine_map<(m, n) -> (m, n)>
+#scores = loc("attn"("x.nn":5:1))
+// CHECK-LABEL: func.func @scores_mask
+// CHECK:       %[[S:.+]] = linalg.generic {{.*}} ins(%arg0, %arg1 : {{.*}}) outs(%{{.+}} : tensor<8x8xf32>)
+// CHECK:       } -> tensor<8x8xf32> loc(#[[TAGGED:loc[0-9]*]])
+// CHECK:       %[[M:.+]] = linalg.generic {{.*}} ins(%[[S]] : tensor<8x8xf32>) outs(%[[S]] : tensor<8x8xf32>)
+// CHECK:         linalg.index 0
+// CHECK:         arith.select
+// CHECK:       } -> tensor<8x8xf32> loc(#[[FUSED:loc[0-9]*]])
+// CHECK:       return %[[M]]
+// CHECK-DAG:   #[[TAGGED]] = loc(fused<"matmul_causal_mask_fwd">[#{{.*}}])
+// CHECK-DAG:   #[[FUSED]] = loc(fused<"matmul_causal_mask_fwd">[#{{.*}}, #{{.*}}])
+func.func @scores_mask(%q: tensor<8x4xf32>, %k: tensor<8x4xf32>) -> tensor<8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<8x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %s = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]} ins(%q, %k : tensor<8x4xf32>, tensor<8x4xf32>) outs(%init : tensor<8x8xf32>) attrs = {myelin.causal = "n_le_m"} {
+  ^bb0(%p: f32, %r: f32, %o: f32):
+    %m = arith.mulf %p, %r : f32
+    %a = arith.addf %o, %m : f32
+    linalg.yield %a : f32
+  } -> tensor<8x8xf32> loc(fused<"matmul_fwd">[#scores])
+  %empty2 = tensor.empty() : tensor<8x8xf32>
+  %masked = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%s : tensor<8x8xf32>) outs(%empty2 : tensor<8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %ninf = arith.constant 0xFF800000 : f32
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %visible = arith.cmpi ule, %j, %i : index
+    %y = arith.select %visible, %in, %ninf : f32
+    linalg.yield %y : f32
+  } -> tensor<8x8xf32> loc(fused<"causal_mask_fwd">[#scores])
+  return %masked : tensor<8x8xf32>
+}

@@ -80,13 +80,19 @@ func.func @ptdy(%a: memref<64x64xf32>, %b: memref<64x32xf32>, %c: memref<64x32xf
 
 // -----
 
-// An elementwise consumer of an "n_le_m" product stays a separate op: the
-// skipped tiles hold zeros in C, which the consumer must still see (an
-// epilogue would leave its output unwritten there).
+// An elementwise consumer of an "n_le_m" product becomes its epilogue; the
+// tiles the product skips get the epilogue's outputs for zero accumulators
+// (here folded to zeros, into C and into the output), as the separate op
+// would have computed from the zeros in C.
 // CHECK-LABEL: func.func @scores_consumer
+// CHECK-NOT:   linalg.generic
+// CHECK:       %[[Y:.+]] = arith.mulf %{{.+}}, %cst_0 : vector<16xf32>
+// CHECK:       vector.store %[[Y]], %arg3
+// CHECK:       scf.for %{{.+}} = %{{.+}} to %c1 step %c1 {
+// CHECK:         vector.store %cst, %arg2
+// CHECK-NEXT:    vector.store %cst, %arg3
 // CHECK:       myelin.work = 49152
-// CHECK:       linalg.generic
-// CHECK-SAME:  ins(%arg2 : memref<64x64xf32>) outs(%arg3 : memref<64x64xf32>)
+// CHECK-NOT:   linalg.generic
 func.func @scores_consumer(%a: memref<64x16xf32> {llvm.noalias}, %b: memref<64x16xf32> {llvm.noalias}, %c: memref<64x64xf32> {llvm.noalias}, %d: memref<64x64xf32> {llvm.noalias}) {
   linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
       ins(%a, %b : memref<64x16xf32>, memref<64x16xf32>) outs(%c : memref<64x64xf32>) attrs = {myelin.causal = "n_le_m"} {
@@ -100,6 +106,50 @@ func.func @scores_consumer(%a: memref<64x16xf32> {llvm.noalias}, %b: memref<64x1
   ^bb0(%x: f32, %o: f32):
     %cst = arith.constant 0.125 : f32
     %y = arith.mulf %x, %cst : f32
+    linalg.yield %y : f32
+  }
+  return
+}
+
+// -----
+
+// The attention scores' causal mask as the epilogue (in place in C): the
+// select on the iteration indices becomes a vector select on C's row
+// (splat) against its column (C's column + 0..15), and the tiles wholly
+// above the diagonal get the epilogue of zero accumulators (all lanes
+// masked: -inf) without multiply-adds.
+// CHECK-LABEL: func.func @masked_scores
+// CHECK-DAG:   %[[NINF:.+]] = arith.constant dense<0xFF800000> : vector<16xf32>
+// CHECK-DAG:   %[[IOTA:.+]] = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]> : vector<16xindex>
+// CHECK:       scf.for
+// CHECK:         %[[ROW:.+]] = vector.broadcast %{{.+}} : index to vector<16xindex>
+// CHECK:         %[[COL0:.+]] = vector.broadcast %{{.+}} : index to vector<16xindex>
+// CHECK:         %[[COL:.+]] = arith.addi %[[COL0]], %[[IOTA]] : vector<16xindex>
+// CHECK:         %[[VIS:.+]] = arith.cmpi ule, %[[COL]], %[[ROW]] : vector<16xindex>
+// CHECK:         %[[V:.+]] = arith.select %[[VIS]], %{{.+}}, %[[NINF]] : vector<16xi1>, vector<16xf32>
+// CHECK:         vector.store %[[V]], %arg2
+// CHECK:       scf.for %{{.+}} = %{{.+}} to %c1 step %c1 {
+// CHECK-NOT:     vector.fma
+// CHECK:         %[[VIS0:.+]] = arith.cmpi ule
+// CHECK:         %[[Z:.+]] = arith.select %[[VIS0]], %{{.+}}, %[[NINF]] : vector<16xi1>, vector<16xf32>
+// CHECK:         vector.store %[[Z]], %arg2
+// CHECK-NOT:   linalg.generic
+func.func @masked_scores(%a: memref<64x16xf32> {llvm.noalias}, %b: memref<64x16xf32> {llvm.noalias}, %c: memref<64x64xf32> {llvm.noalias}) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<64x16xf32>, memref<64x16xf32>) outs(%c : memref<64x64xf32>) attrs = {myelin.causal = "n_le_m"} {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<64x64xf32>) outs(%c : memref<64x64xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %ninf = arith.constant 0xFF800000 : f32
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %visible = arith.cmpi ule, %j, %i : index
+    %y = arith.select %visible, %x, %ninf : f32
     linalg.yield %y : f32
   }
   return
