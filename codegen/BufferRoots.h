@@ -11,6 +11,8 @@
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"
 
+#include <optional>
+
 namespace myelin {
 
 /// The buffer `v` is a view of, through view-like ops (reshapes, subviews,
@@ -25,6 +27,19 @@ bool isDistinctBuffer(mlir::Value root);
 /// True if `x` and `y` are distinct buffers of different memory (two
 /// `memref.get_global` of one symbol are the same memory).
 bool provablyDisjoint(mlir::Value x, mlir::Value y);
+
+/// A load or store of buffer elements (memref.load/store, vector
+/// load/store, masked or not, and vector transfers): the buffer operand,
+/// the indices of its first element, and whether it writes. `rowLocal`:
+/// it touches no other element of the buffer's leading dimensions than
+/// `indices` give (all but the transfers, whose maps may read across them).
+struct BufferAccess {
+  mlir::Value buffer;
+  mlir::ValueRange indices;
+  bool writes;
+  bool rowLocal;
+};
+std::optional<BufferAccess> bufferAccessOf(mlir::Operation *op);
 
 /// True if `op` neither reads nor writes buffer contents (allocations,
 /// deallocations, and ops without regions or memory effects), so that

@@ -47,22 +47,12 @@ struct Access {
 };
 
 std::optional<Access> accessOf(Operation *op) {
-  auto make = [&](Value buffer, ValueRange indices, bool writes) {
-    return Access{op, buffer, myelin::viewRoot(buffer), indices, writes};
-  };
-  if (auto load = dyn_cast<memref::LoadOp>(op))
-    return make(load.getMemRef(), load.getIndices(), false);
-  if (auto store = dyn_cast<memref::StoreOp>(op))
-    return make(store.getMemRef(), store.getIndices(), true);
-  if (auto load = dyn_cast<vector::LoadOp>(op))
-    return make(load.getBase(), load.getIndices(), false);
-  if (auto store = dyn_cast<vector::StoreOp>(op))
-    return make(store.getBase(), store.getIndices(), true);
-  if (auto load = dyn_cast<vector::MaskedLoadOp>(op))
-    return make(load.getBase(), load.getIndices(), false);
-  if (auto store = dyn_cast<vector::MaskedStoreOp>(op))
-    return make(store.getBase(), store.getIndices(), true);
-  return std::nullopt;
+  std::optional<myelin::BufferAccess> access = myelin::bufferAccessOf(op);
+  // (Transfers may read across rows: not understood here.)
+  if (!access || !access->rowLocal)
+    return std::nullopt;
+  return Access{op, access->buffer, myelin::viewRoot(access->buffer),
+                access->indices, access->writes};
 }
 
 /// The accesses in `op` (itself included), or nothing if `op` contains an

@@ -31,27 +31,6 @@ using namespace mlir;
 
 namespace {
 
-/// The buffer operand of a memory access this pass understands, or null.
-Value accessedBuffer(Operation *op) {
-  if (auto load = dyn_cast<memref::LoadOp>(op))
-    return load.getMemRef();
-  if (auto store = dyn_cast<memref::StoreOp>(op))
-    return store.getMemRef();
-  if (auto load = dyn_cast<vector::LoadOp>(op))
-    return load.getBase();
-  if (auto store = dyn_cast<vector::StoreOp>(op))
-    return store.getBase();
-  if (auto load = dyn_cast<vector::MaskedLoadOp>(op))
-    return load.getBase();
-  if (auto store = dyn_cast<vector::MaskedStoreOp>(op))
-    return store.getBase();
-  if (auto read = dyn_cast<vector::TransferReadOp>(op))
-    return read.getSource();
-  if (auto write = dyn_cast<vector::TransferWriteOp>(op))
-    return write.getSource();
-  return nullptr;
-}
-
 struct Accumulator {
   memref::LoadOp load;
   memref::StoreOp store;
@@ -73,8 +52,9 @@ SmallVector<Accumulator> findAccumulators(scf::ForOp loop) {
   SmallVector<std::pair<Operation *, Value>> accesses; // op, root
   bool understood = true;
   loop.getBody()->walk([&](Operation *op) {
-    if (Value buffer = accessedBuffer(op)) {
-      accesses.push_back({op, myelin::viewRoot(buffer)});
+    if (std::optional<myelin::BufferAccess> access =
+            myelin::bufferAccessOf(op)) {
+      accesses.push_back({op, myelin::viewRoot(access->buffer)});
       return;
     }
     if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
