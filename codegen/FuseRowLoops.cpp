@@ -279,33 +279,30 @@ private:
       Value root = myelin::viewRoot(store.getMemRef());
       if (!myelin::isDistinctBuffer(root))
         continue;
+      // Forward into each op after the store until one may overwrite the
+      // element; an op that may is skipped whole (a load in a loop before a
+      // store in the same loop reads that store from the second iteration).
       for (Operation *next = store->getNextNode(); next;
            next = next->getNextNode()) {
         bool clobbered = false;
-        next->walk<WalkOrder::PreOrder>([&](Operation *inner) {
-          if (clobbered)
-            return WalkResult::interrupt();
-          if (auto load = dyn_cast<memref::LoadOp>(inner)) {
-            if (sameView(load.getMemRef(), store.getMemRef()) &&
-                llvm::equal(load.getIndices(), store.getIndices()) &&
-                load.getType() == store.getValueToStore().getType())
-              load.replaceAllUsesWith(store.getValueToStore());
-            return WalkResult::advance();
-          }
-          std::optional<Access> access = accessOf(inner);
-          if (access) {
+        next->walk([&](Operation *inner) {
+          if (std::optional<Access> access = accessOf(inner)) {
             if (access->writes &&
                 !myelin::provablyDisjoint(access->root, root))
               clobbered = true;
-            return WalkResult::advance();
-          }
-          if (!isMemoryEffectFree(inner) &&
-              !inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+          } else if (!isMemoryEffectFree(inner) &&
+                     !inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>()) {
             clobbered = true;
-          return WalkResult::advance();
+          }
         });
         if (clobbered)
           break;
+        next->walk([&](memref::LoadOp load) {
+          if (sameView(load.getMemRef(), store.getMemRef()) &&
+              llvm::equal(load.getIndices(), store.getIndices()) &&
+              load.getType() == store.getValueToStore().getType())
+            load.replaceAllUsesWith(store.getValueToStore());
+        });
       }
     }
   }

@@ -116,6 +116,41 @@ func.func @sequential_step(%x: memref<2x4xf32> {llvm.noalias}, %y: memref<2x4xf3
 
 // -----
 
+// A statistic the fused body stores is not forwarded into a loop that also
+// writes it: from the loop's second iteration the load reads that loop's
+// own store.
+// CHECK-LABEL: func.func @loop_carried
+// CHECK:       scf.parallel (%[[I:.+]]) =
+// CHECK:         memref.store %{{.+}}, %arg1[%[[I]]]
+// CHECK:         scf.for
+// CHECK:           %[[X:.+]] = memref.load %arg1[%[[I]]]
+// CHECK:           %[[Y:.+]] = arith.addf %[[X]], %{{.+}}
+// CHECK:           memref.store %[[Y]], %arg1[%[[I]]]
+// CHECK-NOT:   scf.parallel
+func.func @loop_carried(%x: memref<8xf32> {llvm.noalias}, %s: memref<8xf32> {llvm.noalias}) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %one = arith.constant 1.0 : f32
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %v = memref.load %x[%i] : memref<8xf32>
+    memref.store %v, %s[%i] : memref<8xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    scf.for %j = %c0 to %c4 step %c1 {
+      %a = memref.load %s[%i] : memref<8xf32>
+      %b = arith.addf %a, %one : f32
+      memref.store %b, %s[%i] : memref<8xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
 // Not fused: the second loop reads another row of what the first writes
 // (%s[0]); buffers that may alias (no llvm.noalias); other bounds; a
 // different view of the written buffer; and a step in between that writes
