@@ -50,27 +50,28 @@
 // Products of causal attention (myelin.causal, set at nn -> linalg) skip
 // the half of the work that does not matter, a whole register tile or k step
 // at a time, so every entry they compute is computed as the dense product
-// would: "n_le_m" writes zeros to the tiles wholly above the diagonal
-// instead of computing them, "k_le_m" ends each tile's k loop after its
-// last row, "k_ge_m" starts it at its first row.
+// would: "n_le_m" writes zeros (with an epilogue, the epilogue of zeros, e.g.
+// a causal mask's -inf) to the tiles wholly above the diagonal instead of
+// computing them, "k_le_m" ends each tile's k loop after its last row,
+// "k_ge_m" starts it at its first row. The vector building blocks (masked
+// loads and stores, transposes, the epilogue) are in ContractionEmitter.
 
-#include "codegen/Contraction.h"
+#include "codegen/ContractionEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using myelin::Causal;
 using myelin::Contraction;
+using myelin::kLanes;
+using myelin::kPanel;
 
 namespace {
 
-constexpr int64_t kLanes = 16;         // f32 lanes of one zmm register
-constexpr int64_t kPanel = 2 * kLanes; // columns of C per register tile
 // Panels per block of C: with kc = 256, its 512 columns of B fill 512 KiB of
 // L2.
 constexpr int64_t kGroupPanels = 16;
@@ -95,17 +96,18 @@ int64_t largestDivisor(int64_t total, int64_t unit, int64_t limit) {
   return unit;
 }
 
-class KernelBuilder {
+class KernelBuilder : myelin::ContractionEmitter {
 public:
   KernelBuilder(OpBuilder &b, Location loc, const Contraction &c,
                 const myelin::KernelOptions &options)
-      : b(b), loc(loc), c(c), rows(options.rows), unroll(options.unroll),
-        minBlocks(options.minBlocks), prefetchAhead(options.prefetch) {
+      : ContractionEmitter(b, loc, c), rows(options.rows),
+        unroll(options.unroll), minBlocks(options.minBlocks),
+        prefetchAhead(options.prefetch) {
     m = c.loopSizes[c.m];
     n = c.loopSizes[c.n];
     k = c.loopSizes[c.k];
     kc = std::min(k, options.kBlock);
-    vecType = VectorType::get({kLanes}, b.getF32Type());
+    lastKb = (k - 1) / kc * kc;
     for (unsigned d : c.batch)
       batchSizes.push_back(c.loopSizes[d]);
     batchCount = 1;
@@ -216,7 +218,7 @@ private:
           }
       });
     };
-    int64_t when = c.epilogue ? (k - 1) / kc * kc : 0;
+    int64_t when = c.epilogue ? lastKb : 0;
     if (std::optional<int64_t> known = getConstantIntValue(kb)) {
       if (*known == when)
         zero();
@@ -310,63 +312,6 @@ private:
       par->setAttr("myelin.work", b.getI64IntegerAttr(work));
   }
 
-  Value index(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
-
-  Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
-  Value add(Value x, int64_t y) { return y == 0 ? x : add(x, index(y)); }
-
-  /// Builds `for iv in [lb, ub) step step { body(iv) }` at the insertion
-  /// point.
-  void loop(Value lb, Value ub, int64_t step, function_ref<void(Value)> body) {
-    auto op = b.create<scf::ForOp>(loc, lb, ub, index(step));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(op.getBody()->getTerminator());
-    body(op.getInductionVar());
-  }
-
-  /// Indices of `map`'s operand given a value per loop dimension.
-  SmallVector<Value> indices(AffineMap map, ArrayRef<Value> ivs) {
-    SmallVector<Value> result;
-    for (unsigned r = 0; r < map.getNumResults(); ++r)
-      result.push_back(ivs[map.getDimPosition(r)]);
-    return result;
-  }
-
-  Value mask(int64_t width, int64_t lanes = kLanes) {
-    SmallVector<bool> bits(lanes, false);
-    std::fill_n(bits.begin(), width, true);
-    auto type = VectorType::get({lanes}, b.getI1Type());
-    return b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(type, bits));
-  }
-
-  /// A vector of `lanes` from `mem` at `idx`, its first `width` lanes read
-  /// and the others zero.
-  Value loadVec(Value mem, ValueRange idx, int64_t width,
-                int64_t lanes = kLanes) {
-    auto type = VectorType::get({lanes}, b.getF32Type());
-    if (width == lanes)
-      return b.create<vector::LoadOp>(loc, type, mem, idx);
-    Value zero =
-        b.create<arith::ConstantOp>(loc, DenseElementsAttr::get(type, 0.0f));
-    return b.create<vector::MaskedLoadOp>(loc, type, mem, idx,
-                                          mask(width, lanes), zero);
-  }
-
-  void storeVec(Value v, Value mem, ValueRange idx, int64_t width) {
-    if (width == kLanes)
-      b.create<vector::StoreOp>(loc, v, mem, idx);
-    else
-      b.create<vector::MaskedStoreOp>(loc, mem, idx, mask(width), v);
-  }
-
-  /// Loop values for the batch indices `batchIvs`, others unset.
-  SmallVector<Value> loopIvs(ValueRange batchIvs) {
-    SmallVector<Value> ivs(c.loopSizes.size());
-    for (auto [d, iv] : llvm::zip(c.batch, batchIvs))
-      ivs[d] = iv;
-    return ivs;
-  }
-
   /// The block of C at rows [m0, m0 + mCount) and `panels` panels from
   /// column n0, over all of k. Per k block, B's panels are packed into `bp`
   /// (kc x 32 floats per panel, the block in L2); then each register tile
@@ -404,8 +349,8 @@ private:
       // prefetched a share per register tile of this k block.
       SmallVector<Region> nextBlock;
       if (prefetchAhead && k > kc && fullTiles > 0) {
-        Value kbNext = b.create<arith::MinSIOp>(loc, add(kb, kc),
-                                                index((k - 1) / kc * kc));
+        Value kbNext =
+            b.create<arith::MinSIOp>(loc, add(kb, kc), index(lastKb));
         if (bLast == c.n)
           nextBlock.push_back({c.b, c.bMap, c.k, c.n, kbNext, kc, n0,
                                panels * kPanel});
@@ -599,73 +544,6 @@ private:
       if (mCount % rows)
         copy(index(fullTiles), mCount % rows);
     });
-  }
-
-  /// Runs `body(kk0)` for kk0 = 0, step, .. while kk0 + step <= kLen and
-  /// returns where that stops, or null when it is statically kLen.
-  Value byBlocks(Value kLen, int64_t step, function_ref<void(Value)> body) {
-    std::optional<int64_t> known = getConstantIntValue(kLen);
-    Value end = known
-                    ? index(*known / step * step)
-                    : b.create<arith::MulIOp>(
-                          loc, b.create<arith::DivUIOp>(loc, kLen, index(step)),
-                          index(step));
-    loop(index(0), end, step, body);
-    if (known && *known % step == 0)
-      return nullptr;
-    return end;
-  }
-
-  /// `count` vectors of `src` (indexed through `map` at `ivs`), with
-  /// ivs[dim] = first, first + 1, ...; zeros from the `valid`-th on.
-  SmallVector<Value> loadRows(Value src, AffineMap map,
-                              SmallVector<Value> &ivs, unsigned dim,
-                              Value first, int64_t count, int64_t valid) {
-    SmallVector<Value> rowsOut;
-    for (int64_t r = 0; r < count; ++r) {
-      ivs[dim] = add(first, r);
-      rowsOut.push_back(
-          r < valid ? b.create<vector::LoadOp>(loc, vecType, src,
-                                               indices(map, ivs))
-                          .getResult()
-                    : zeroVec());
-    }
-    return rowsOut;
-  }
-
-  Value zeroVec() {
-    return b.create<arith::ConstantOp>(loc,
-                                       DenseElementsAttr::get(vecType, 0.0f));
-  }
-
-  /// Transposes R rows of 16 floats (R a power of two dividing 16): result
-  /// h holds columns h * 16/R .. (h + 1) * 16/R of every row, column by
-  /// column. log2(R) rounds of two-input shuffles, each merging groups of
-  /// rows: in a group of g rows based at row a, vector a + h holds columns
-  /// h * 16/g .. of those rows, interleaved.
-  SmallVector<Value> transpose(ArrayRef<Value> in) {
-    int64_t r = in.size();
-    SmallVector<Value> cur(in.begin(), in.end());
-    for (int64_t g = 1; g < r; g *= 2) {
-      SmallVector<Value> next(r);
-      int64_t cols = kLanes / g, newCols = kLanes / (2 * g);
-      for (int64_t a = 0; a < r; a += 2 * g)
-        for (int64_t h2 = 0; h2 < 2 * g; ++h2) {
-          int64_t h = h2 / 2;
-          SmallVector<int64_t> maskIdx;
-          for (int64_t l = 0; l < kLanes; ++l) {
-            int64_t col = h2 * newCols + l / (2 * g);
-            int64_t row = l % (2 * g); // relative to a
-            int64_t src = row < g ? 0 : 1;
-            int64_t lane = (col - h * cols) * g + row % g;
-            maskIdx.push_back(src * kLanes + lane);
-          }
-          next[a + h2] = b.create<vector::ShuffleOp>(loc, cur[a + h],
-                                                     cur[a + g + h], maskIdx);
-        }
-      cur = std::move(next);
-    }
-    return cur;
   }
 
   /// A region of operand `src` (indexed through `map`) that a later
@@ -895,7 +773,6 @@ private:
             storeVec(acc, c.c, idx, widths[j]);
         }
     };
-    int64_t lastKb = (k - 1) / kc * kc;
     if (!c.epilogue || lastKb == 0) {
       each(c.epilogue != nullptr);
       return;
@@ -910,111 +787,14 @@ private:
     each(false);
   }
 
-  /// The epilogue's body on the vector `acc` of C at `idx` (`width` lanes
-  /// valid): its other inputs are loaded there, its scalar ops become
-  /// vector ops and its outputs are stored there.
-  void applyEpilogue(Value acc, ValueRange idx, int64_t width) {
-    linalg::GenericOp op = c.epilogue->op;
-    Block &body = op.getRegion().front();
-    IRMapping map;
-    for (OpOperand *input : op.getDpsInputOperands()) {
-      Value view = c.epilogue->views[input->getOperandNumber()];
-      map.map(op.getMatchingBlockArgument(input),
-              view ? loadVec(view, idx, width) : acc);
-    }
-    auto vec = [&](Value scalar) {
-      if (Value v = map.lookupOrNull(scalar))
-        return v;
-      // A scalar from outside the body (a constant of the function).
-      auto type = VectorType::get({kLanes}, scalar.getType());
-      Attribute value;
-      Value v =
-          matchPattern(scalar, m_Constant(&value)) && isa<TypedAttr>(value)
-              ? b.create<arith::ConstantOp>(loc,
-                                            DenseElementsAttr::get(type, value))
-                    .getResult()
-              : b.create<vector::BroadcastOp>(loc, type, scalar).getResult();
-      map.map(scalar, v);
-      return v;
-    };
-    for (Operation &inner : body.without_terminator()) {
-      if (auto cst = dyn_cast<arith::ConstantOp>(inner)) {
-        vec(cst.getResult());
-        continue;
-      }
-      if (auto indexOp = dyn_cast<linalg::IndexOp>(inner)) {
-        map.map(indexOp.getResult(), iterationIndex(op, indexOp.getDim(), idx));
-        continue;
-      }
-      SmallVector<Value> operands;
-      for (Value operand : inner.getOperands())
-        operands.push_back(vec(operand));
-      SmallVector<Type> types;
-      for (Type type : inner.getResultTypes())
-        types.push_back(VectorType::get({kLanes}, type));
-      OperationState state(loc, inner.getName(), operands, types,
-                           inner.getAttrs());
-      Operation *vectorized = b.create(state);
-      map.map(inner.getResults(), vectorized->getResults());
-    }
-    if (!c.epilogue->writesC)
-      storeVec(acc, c.c, idx, width);
-    for (auto [init, yielded] : llvm::zip(op.getDpsInitsMutable(),
-                                          body.getTerminator()->getOperands()))
-      storeVec(vec(yielded), c.epilogue->views[init.getOperandNumber()], idx,
-               width);
-  }
-
-  /// The vector of the epilogue's `dim`-th iteration index at the 16
-  /// elements of C from `idx` (C's indices; the lanes run along C's last,
-  /// contiguous dimension). The epilogue's operands are C's elements in
-  /// row-major order, so its iteration space is C's reshaped: C's linear
-  /// index, delinearized into that space.
-  Value iterationIndex(linalg::GenericOp op, unsigned dim, ValueRange idx) {
-    auto indexVec = VectorType::get({kLanes}, b.getIndexType());
-    SmallVector<int64_t> lanes;
-    for (int64_t l = 0; l < kLanes; ++l)
-      lanes.push_back(l);
-    Value iota = b.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(indexVec, ArrayRef<int64_t>(lanes)));
-    auto splat = [&](Value v) {
-      return b.create<vector::BroadcastOp>(loc, indexVec, v).getResult();
-    };
-    auto constant = [&](int64_t v) {
-      return b.create<arith::ConstantOp>(
-          loc, DenseElementsAttr::get(indexVec, ArrayRef<int64_t>{v}));
-    };
-    ArrayRef<int64_t> cShape = cast<MemRefType>(c.c.getType()).getShape();
-    SmallVector<int64_t> space = op.getStaticLoopRanges();
-    if (ArrayRef<int64_t>(space) == cShape) {
-      Value v = splat(idx[dim]);
-      return dim + 1 == space.size() ? b.create<arith::AddIOp>(loc, v, iota)
-                                     : v;
-    }
-    Value linear = index(0);
-    for (auto [i, size] : llvm::enumerate(cShape))
-      linear = add(b.create<arith::MulIOp>(loc, linear, index(size)), idx[i]);
-    Value v = b.create<arith::AddIOp>(loc, splat(linear), iota);
-    int64_t stride = 1;
-    for (size_t d = dim + 1; d < space.size(); ++d)
-      stride *= space[d];
-    if (stride > 1)
-      v = b.create<arith::DivUIOp>(loc, v, constant(stride));
-    if (dim > 0)
-      v = b.create<arith::RemUIOp>(loc, v, constant(space[dim]));
-    return v;
-  }
-
-  OpBuilder &b;
-  Location loc;
-  const Contraction &c;
   int64_t rows, unroll, minBlocks, m, n, k, kc;
+  /// Where the last k block starts (the epilogue's).
+  int64_t lastKb;
   bool prefetchAhead;
   SmallVector<int64_t> batchSizes;
   int64_t batchCount;
   unsigned aLast, bLast;
   bool packA;
-  VectorType vecType;
 };
 
 } // namespace

@@ -55,6 +55,13 @@ std::optional<Access> accessOf(Operation *op) {
                 access->indices, access->writes};
 }
 
+/// True if `op` has no memory effects beyond those of the ops nested in it
+/// (loops) or touches no buffer contents (allocations, pure ops).
+bool noOwnAccesses(Operation *op) {
+  return op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
+         myelin::touchesNoBufferContents(op);
+}
+
 /// The accesses in `op` (itself included), or nothing if `op` contains an
 /// op with memory effects this pass does not understand.
 std::optional<SmallVector<Access>> accessesIn(Operation *op) {
@@ -64,11 +71,8 @@ std::optional<SmallVector<Access>> accessesIn(Operation *op) {
       result.push_back(*access);
       return WalkResult::advance();
     }
-    if (inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
-        isMemoryEffectFree(inner) || isa<memref::AllocOp, memref::AllocaOp,
-                                         memref::DeallocOp>(inner))
-      return WalkResult::advance();
-    return WalkResult::interrupt();
+    return noOwnAccesses(inner) ? WalkResult::advance()
+                                : WalkResult::interrupt();
   });
   if (walk.wasInterrupted())
     return std::nullopt;
@@ -290,8 +294,7 @@ private:
             if (access->writes &&
                 !myelin::provablyDisjoint(access->root, root))
               clobbered = true;
-          } else if (!isMemoryEffectFree(inner) &&
-                     !inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>()) {
+          } else if (!noOwnAccesses(inner)) {
             clobbered = true;
           }
         });

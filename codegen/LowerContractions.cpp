@@ -325,8 +325,8 @@ public:
       // nothing reads its values there but ops that replace them, such as
       // a causal mask, which is then the epilogue.)
       matchEpilogue(b, c, dominance);
-      myelin::buildContractionKernel(b, loc, c,
-                                     {rows, kBlock, kUnroll, minBlocks, prefetch});
+      myelin::buildContractionKernel(
+          b, loc, c, {rows, kBlock, kUnroll, minBlocks, prefetch});
       // (Reshapes left unused are dropped by the canonicalizer.)
       if (c.epilogue)
         c.epilogue->op->erase();

@@ -177,28 +177,34 @@ bool isZeroAboveDiagonal(Value v) {
   return isa_and_nonnull<nn::CausalMaskGradOp>(def);
 }
 
+/// True if `v` has uses and `accepts` each of them, looking through finite
+/// scales (which keep zeros zero and finite values finite).
+bool allUsesThroughScales(Value v, function_ref<bool(OpOperand &)> accepts) {
+  if (v.use_empty())
+    return false;
+  return llvm::all_of(v.getUses(), [&](OpOperand &use) {
+    auto scale = dyn_cast<nn::ScaleOp>(use.getOwner());
+    if (scale && scale.getFactor().isFinite() &&
+        allUsesThroughScales(scale.getResult(), accepts))
+      return true;
+    return accepts(use);
+  });
+}
+
 /// True if nothing reads `v`'s entries [.., i, j] with j > i, provided they
 /// are finite: every use is a causal mask (which replaces them), a finite
 /// scale whose result is only used so, or the gradient input of a softmax
 /// gradient whose softmax output is zero there (the row sum of grad * output
 /// gets exactly 0 from them, and so does the result).
 bool onlyLowerTriangleUsed(Value v) {
-  if (v.use_empty())
-    return false;
-  for (OpOperand &use : v.getUses()) {
+  return allUsesThroughScales(v, [](OpOperand &use) {
     Operation *user = use.getOwner();
     if (isa<nn::CausalMaskOp>(user))
-      continue;
-    if (auto scale = dyn_cast<nn::ScaleOp>(user))
-      if (scale.getFactor().isFinite() &&
-          onlyLowerTriangleUsed(scale.getResult()))
-        continue;
-    if (auto grad = dyn_cast<nn::SoftmaxGradOp>(user))
-      if (use.getOperandNumber() == 0 && isZeroAboveDiagonal(grad.getOutput()))
-        continue;
-    return false;
-  }
-  return true;
+      return true;
+    auto grad = dyn_cast<nn::SoftmaxGradOp>(user);
+    return grad && use.getOperandNumber() == 0 &&
+           isZeroAboveDiagonal(grad.getOutput());
+  });
 }
 
 /// The causal kind of `op` (see markCausalProducts), or null.
@@ -220,23 +226,13 @@ StringRef causalKind(nn::MatMulOp op) {
 /// "k_le_m" or "k_ge_m" (which reads only its lower triangle), directly or
 /// through finite scales.
 bool onlyReadByCausalProducts(Value v) {
-  if (v.use_empty())
-    return false;
-  for (OpOperand &use : v.getUses()) {
-    Operation *user = use.getOwner();
-    if (auto scale = dyn_cast<nn::ScaleOp>(user))
-      if (scale.getFactor().isFinite() &&
-          onlyReadByCausalProducts(scale.getResult()))
-        continue;
-    auto matmul = dyn_cast<nn::MatMulOp>(user);
+  return allUsesThroughScales(v, [](OpOperand &use) {
+    auto matmul = dyn_cast<nn::MatMulOp>(use.getOwner());
     auto kind = matmul ? matmul->getAttrOfType<StringAttr>(kCausalAttr)
                        : StringAttr();
-    if (kind && &use == &matmul.getLhsMutable() &&
-        (kind.getValue() == "k_le_m" || kind.getValue() == "k_ge_m"))
-      continue;
-    return false;
-  }
-  return true;
+    return kind && &use == &matmul.getLhsMutable() &&
+           (kind.getValue() == "k_le_m" || kind.getValue() == "k_ge_m");
+  });
 }
 
 } // namespace
