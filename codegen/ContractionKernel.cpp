@@ -19,8 +19,8 @@
 //                               // zero fill of C, the row vector after
 //                               // a bias broadcast into C (both dropped)
 //           for k in 0 .. min(KC, K - kb)
-//             [every 4 k, first: prefetch a line of the next row of
-//              tiles' A and of the next k block's B panels]
+//             [every 4 k of the first few: prefetch a line of the next
+//              row of tiles' A and of the next k block's B panels]
 //             b[j] = Bp[p][k][16j]               // 2 vector loads
 //             acc[i][j] = fma(splat(Ap[..k][i] or A[m, kb + k]), b[j], ..)
 //           C[..] = acc
@@ -31,7 +31,10 @@
 // per iteration of their k loops, so that its memory latency overlaps the
 // multiply-adds (packing from memory had stalled on it: ~10% of a weight
 // gradient's time); issued as a burst per tile they held the fill buffers
-// the panel loads need and cost as much as they saved.
+// the panel loads need and cost as much as they saved. Only the first
+// iterations, as many as the tile's share of lines needs, carry the
+// prefetches and their address arithmetic: in every iteration, it cost
+// 1024x768x768 15% on operands already in cache (now 1-2%).
 //
 // Blocks are up to 512 rows by 16 panels and are split until there are
 // `min-blocks` (myelinc: one per core; a block packs its operands per k
@@ -353,10 +356,10 @@ private:
             b.create<arith::MinSIOp>(loc, add(kb, kc), index(lastKb));
         if (bLast == c.n)
           nextBlock.push_back({c.b, c.bMap, c.k, c.n, kbNext, kc, n0,
-                               panels * kPanel});
+                               panels * kPanel, true});
         else if (bLast == c.k)
           nextBlock.push_back({c.b, c.bMap, c.n, c.k, n0, panels * kPanel,
-                               kbNext, kc});
+                               kbNext, kc, k % kc == 0});
         // (Not the next k block's rows of a transposed A: whole rows of A,
         // which the hardware prefetchers follow; prefetched as well, a
         // weight gradient, 768x1024x3072 A^T, ran 2% slower on warm data.)
@@ -376,7 +379,7 @@ private:
             // in place), a share per panel.
             if (aLast == c.k)
               shares.push_back({{c.a, c.aMap, c.m, c.k, add(mt, rows), rows,
-                                 kb, kc},
+                                 kb, kc, k % kc == 0},
                                 p,
                                 panels});
             Value slot =
@@ -558,6 +561,8 @@ private:
     int64_t rowCount;
     Value col0;
     int64_t cols;
+    /// col0 + cols never passes the operand's last column.
+    bool colsInBounds;
   };
 
   /// Share `slot` of `slots` of a region's cache lines: each register
@@ -568,43 +573,64 @@ private:
     int64_t slots;
   };
 
-  /// Prefetches into L2 the lines of `share` that iteration `iteration`
-  /// (of `iterations`) of a tile's k loop takes, so that the data is there
-  /// when the next packing or tile reads it: its memory latency overlaps
-  /// the multiply-adds instead of stalling the packing. Indices are clamped
-  /// into the operand (a prefetch never faults, but the address stays in
-  /// bounds; iterations past the share repeat its last line).
-  void prefetchLine(ValueRange batchIvs, const Share &share, Value iteration,
-                    int64_t iterations) {
-    const Region &r = share.region;
-    int64_t perRow = (r.cols + kLanes - 1) / kLanes;
-    int64_t total = r.rowCount * perRow;
-    int64_t per = (total + share.slots - 1) / share.slots;
-    // At most two lines per iteration: the address arithmetic is not free.
-    int64_t perIteration =
-        std::min<int64_t>(2, (per + iterations - 1) / iterations);
-    int64_t rowMax = c.loopSizes[r.rowDim] - 1;
-    int64_t colMax = c.loopSizes[r.colDim] - 1;
-    auto min = [&](Value v, int64_t bound) {
-      return b.create<arith::MinSIOp>(loc, v, index(bound)).getResult();
-    };
-    Value first = b.create<arith::MulIOp>(loc, share.slot, index(per));
-    for (int64_t q = 0; q < perIteration; ++q) {
-      Value inShare = min(
-          add(b.create<arith::MulIOp>(loc, iteration, index(perIteration)), q),
-          per - 1);
-      Value line = min(add(first, inShare), total - 1);
-      Value row = b.create<arith::DivUIOp>(loc, line, index(perRow));
-      Value col = b.create<arith::MulIOp>(
-          loc, b.create<arith::RemUIOp>(loc, line, index(perRow)),
-          index(kLanes));
-      SmallVector<Value> ivs = loopIvs(batchIvs);
-      ivs[r.rowDim] = min(add(r.row0, row), rowMax);
-      ivs[r.colDim] = min(add(r.col0, col), colMax);
-      b.create<memref::PrefetchOp>(loc, r.src, indices(r.map, ivs),
-                                   /*isWrite=*/false, /*localityHint=*/2,
-                                   /*isDataCache=*/true);
-    }
+  /// Lines of a share's region per row, and of the share.
+  static int64_t linesPerRow(const Region &r) {
+    return (r.cols + kLanes - 1) / kLanes;
+  }
+  static int64_t linesPerShare(const Share &share) {
+    int64_t total = share.region.rowCount * linesPerRow(share.region);
+    return (total + share.slots - 1) / share.slots;
+  }
+
+  /// Lines a tile's k loop prefetches per iteration (of `iterations`): at
+  /// most two, the address arithmetic is not free.
+  static int64_t linesPerIteration(const Share &share, int64_t iterations) {
+    return std::min<int64_t>(
+        2, (linesPerShare(share) + iterations - 1) / iterations);
+  }
+
+  /// Where the walk over a share's lines starts: the row and column (in
+  /// elements) within its region of the share's first line.
+  std::pair<Value, Value> walkStart(const Share &share) {
+    int64_t perRow = linesPerRow(share.region);
+    int64_t total = share.region.rowCount * perRow;
+    Value first = b.create<arith::MinSIOp>(
+        loc,
+        b.create<arith::MulIOp>(loc, share.slot, index(linesPerShare(share))),
+        index(total - 1));
+    return {b.create<arith::DivUIOp>(loc, first, index(perRow)),
+            b.create<arith::MulIOp>(
+                loc, b.create<arith::RemUIOp>(loc, first, index(perRow)),
+                index(kLanes))};
+  }
+
+  /// Prefetches into L2 the line at (`row`, `col`) of the share's region and
+  /// returns the position of the next line (row-major over the region's
+  /// lines). A tile's k loop carries the position, so that an iteration
+  /// pays an add, a compare and two selects per line, not the division of
+  /// a line number into row and column. A shorter share's walk runs on into
+  /// the next share's lines; indices are clamped into the operand (a
+  /// prefetch never faults, but the address stays in bounds).
+  std::pair<Value, Value> prefetchWalk(ValueRange batchIvs, const Region &r,
+                                       Value row, Value col) {
+    SmallVector<Value> ivs = loopIvs(batchIvs);
+    ivs[r.rowDim] = b.create<arith::MinSIOp>(
+        loc, b.create<arith::AddIOp>(loc, r.row0, row),
+        index(c.loopSizes[r.rowDim] - 1));
+    Value colIdx = b.create<arith::AddIOp>(loc, r.col0, col);
+    if (!r.colsInBounds)
+      colIdx = b.create<arith::MinSIOp>(loc, colIdx,
+                                        index(c.loopSizes[r.colDim] - 1));
+    ivs[r.colDim] = colIdx;
+    b.create<memref::PrefetchOp>(loc, r.src, indices(r.map, ivs),
+                                 /*isWrite=*/false, /*localityHint=*/2,
+                                 /*isDataCache=*/true);
+    Value nextCol = add(col, kLanes);
+    Value wrap = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge,
+                                         nextCol,
+                                         index(linesPerRow(r) * kLanes));
+    return {b.create<arith::SelectOp>(loc, wrap, add(row, 1), row),
+            b.create<arith::SelectOp>(loc, wrap, index(0), nextCol)};
   }
 
   /// Prefetches the C rows of full tile t (columns np .. np + 32), which
@@ -712,30 +738,46 @@ private:
     // and branch would otherwise take issue slots of the FMA ports at every
     // step: 5-8% of the kernel's time), then the remaining steps one at a
     // time.
-    auto forLoop = [&](Value lb, Value ub, int64_t stepSize, ValueRange init) {
-      return b.create<scf::ForOp>(
-          loc, lb, ub, index(stepSize), init,
+    int64_t iterations = (kc + unroll - 1) / unroll;
+    auto forLoop = [&](Value lb, Value ub, int64_t stepSize, ValueRange init,
+                       bool walk) {
+      // With `walk`, the loop also carries each share's prefetch walk.
+      SmallVector<Value> carried(init.begin(), init.end());
+      if (walk)
+        for (const Share &share : shares) {
+          auto [row, col] = walkStart(share);
+          carried.append({row, col});
+        }
+      auto loop = b.create<scf::ForOp>(
+          loc, lb, ub, index(stepSize), carried,
           [&](OpBuilder &nb, Location, Value kk, ValueRange iter) {
             OpBuilder::InsertionGuard guard(b);
             b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-            SmallVector<Value> cur(iter.begin(), iter.end());
-            if (stepSize > 1 && !shares.empty()) {
-              // A line of each share per iteration: spread out, the
-              // prefetches' misses do not hold the fill buffers that the
-              // panel's loads need. At the top of the iteration: among the
-              // multiply-adds, LLVM's scheduler moved the broadcasts of A
-              // above the prefetches and spilled them (1024x768x768 ran at
-              // 100 instead of 160 GFLOP/s).
-              Value iteration = b.create<arith::DivUIOp>(
-                  loc, b.create<arith::SubIOp>(loc, kk, lb), index(stepSize));
-              for (const Share &share : shares)
-                prefetchLine(batchIvs, share, iteration,
-                             (kc + stepSize - 1) / stepSize);
+            SmallVector<Value> cur(iter.begin(), iter.begin() + init.size());
+            SmallVector<Value> walks;
+            if (walk) {
+              // The share's next lines: spread out, the prefetches'
+              // misses do not hold the fill buffers that the panel's loads
+              // need. At the top of the iteration: among the multiply-adds,
+              // LLVM's scheduler moved the broadcasts of A above the
+              // prefetches and spilled them (1024x768x768 ran at 100
+              // instead of 160 GFLOP/s).
+              for (auto [s, share] : llvm::enumerate(shares)) {
+                Value row = iter[init.size() + 2 * s];
+                Value col = iter[init.size() + 2 * s + 1];
+                for (int64_t q = 0;
+                     q < linesPerIteration(share, iterations); ++q)
+                  std::tie(row, col) =
+                      prefetchWalk(batchIvs, share.region, row, col);
+                walks.append({row, col});
+              }
             }
             for (int64_t u = 0; u < stepSize; ++u)
               cur = step(add(kk, u), cur);
+            cur.append(walks);
             b.create<scf::YieldOp>(loc, cur);
           });
+      return loop.getResults().take_front(init.size());
     };
     Value lb = kLo ? kLo : index(0);
     ValueRange results = accs;
@@ -746,10 +788,26 @@ private:
                               loc,
                               b.create<arith::DivUIOp>(loc, span, index(unroll)),
                               index(unroll)));
-      results = forLoop(lb, mid, unroll, results).getResults();
+      if (!shares.empty()) {
+        // The first iterations walk the shares, a line or two each; the
+        // rest need not pay for the walk (it would only prefetch the next
+        // shares' lines again).
+        int64_t walkIterations = 0;
+        for (const Share &share : shares) {
+          int64_t perIteration = linesPerIteration(share, iterations);
+          walkIterations = std::max(
+              walkIterations,
+              (linesPerShare(share) + perIteration - 1) / perIteration);
+        }
+        Value split = b.create<arith::MinSIOp>(
+            loc, add(lb, walkIterations * unroll), mid);
+        results = forLoop(lb, split, unroll, results, true);
+        lb = split;
+      }
+      results = forLoop(lb, mid, unroll, results, false);
       lb = mid;
     }
-    results = forLoop(lb, kLen, 1, results).getResults();
+    results = forLoop(lb, kLen, 1, results, false);
     storeTile(batchIvs, rowIdx, colIdx, widths, kb, results);
   }
 
