@@ -357,6 +357,13 @@ def bench_models(args, models, build, work, peak, use_torch):
                             "runs": torch_runs}
             res["torch"]["gflops"] = spec["flops"] / (res["torch"]["step_ms"]["median"] * 1e-3) * 1e-9
             res["ratio"] = res["torch"]["step_ms"]["median"] / med
+            # Per repeat: the peer's median over the Myelin run just before
+            # it. On a shared machine a busy spell hits one repeat of one of
+            # them; the spread of these shows how much a run was disturbed.
+            res["paired_ratios"] = [
+                statistics.median(t["step_ms"][warmup:]) /
+                statistics.median(m["step_ms"][warmup:])
+                for m, t in zip(my_runs, torch_runs)]
             if res["torch"]["params"] != spec["params"]:
                 log(f"[{name}] warning: the PyTorch model has {res['torch']['params']} "
                     f"parameters, the spec {spec['params']}")
@@ -466,6 +473,12 @@ def table(header, rows):
     return "\n".join(lines)
 
 
+def fmt_range(values):
+    if not values:
+        return "-"
+    return f"{min(values):.2f}-{max(values):.2f}"
+
+
 def fmt_ms(s):
     if s is None:
         return "-"
@@ -494,7 +507,8 @@ def report(result):
     out.append("")
     if result["models"]:
         header = ["model", "params", "ms/step median [min-max]", "GFLOP/s", "%peak",
-                  "RSS MB", "compile s", "torch ms/step [min-max]", "ratio", "torch RSS MB"]
+                  "RSS MB", "compile s", "torch ms/step [min-max]", "ratio",
+                  "per repeat", "torch RSS MB"]
         rows = []
         for m in result["models"]:
             t = m.get("torch")
@@ -503,8 +517,10 @@ def report(result):
                          f"{m['myelin']['rss_mb']:.0f}", f"{m['compile']['wall_s']:.1f}",
                          fmt_ms(t["step_ms"]) if t else "-",
                          f"{m['ratio']:.2f}x" if t else "-",
+                         fmt_range(m.get("paired_ratios")) if t else "-",
                          f"{t['rss_mb']:.0f}" if t else "-"])
-        out.append("Training step (ratio = torch ms / myelin ms; > 1: Myelin is faster)")
+        out.append("Training step (ratio = torch ms / myelin ms; > 1: Myelin is faster; "
+                   "per repeat: min-max of the repeats' own ratios)")
         out.append(table(header, rows))
         out.append("")
     if result["matmul"]:
