@@ -20,7 +20,8 @@
 //                               // a bias broadcast into C (both dropped)
 //           for k in 0 .. min(KC, K - kb)
 //             [every 4 k of the first few: prefetch a line of the next
-//              row of tiles' A and of the next k block's B panels]
+//              row of tiles' A and of the next k block's B panels, in
+//              the last k block those of the thread's next block]
 //             b[j] = Bp[p][k][16j]               // 2 vector loads
 //             acc[i][j] = fma(splat(Ap[..k][i] or A[m, kb + k]), b[j], ..)
 //           C[..] = acc
@@ -34,7 +35,12 @@
 // the panel loads need and cost as much as they saved. Only the first
 // iterations, as many as the tile's share of lines needs, carry the
 // prefetches and their address arithmetic: in every iteration, it cost
-// 1024x768x768 15% on operands already in cache (now 1-2%).
+// 1024x768x768 15% on operands already in cache (now 1-2%). The last k
+// block prefetches the first operands of the block that the same thread
+// takes next (static schedule: the next parallel iteration), e.g. a batched
+// product's next head, whose panels of B were not in any cache: packing V
+// for P * V had stalled on it (a quarter of the kernel's samples; 7% with
+// the prefetch).
 //
 // Blocks are up to 512 rows by 16 panels and are split until there are
 // `min-blocks` (myelinc: one per core; a block packs its operands per k
@@ -88,6 +94,12 @@ constexpr int64_t kAliasBytes = 4096;  // rows of A this far apart share L1 sets
 struct Blocking {
   int64_t mBlock, mBlocks;
   int64_t groupPanels, nBlocks;
+};
+
+/// Where a block of C starts: its batch indices, first row and column.
+struct Position {
+  SmallVector<Value> batchIvs;
+  Value m0, n0;
 };
 
 /// Largest divisor of `total` (a multiple of `unit`) that is at most
@@ -275,22 +287,35 @@ private:
             std::array<int64_t, 2> widths, int64_t nBase, int64_t work) {
     int64_t count = batchCount * bl.mBlocks * nBlocks;
     parallel({count}, work, [&](ValueRange ivs) {
-      Value rest = ivs[0];
-      auto split = [&](int64_t size) {
-        Value idx = b.create<arith::RemUIOp>(loc, rest, index(size));
-        rest = b.create<arith::DivUIOp>(loc, rest, index(size));
-        return idx;
+      // The block's position, and that of the block the same thread takes
+      // next (static schedule: the next iteration), whose first operands
+      // the last k block prefetches.
+      auto position = [&](Value iv) {
+        Position pos;
+        Value rest = iv;
+        auto split = [&](int64_t size) {
+          Value idx = b.create<arith::RemUIOp>(loc, rest, index(size));
+          rest = b.create<arith::DivUIOp>(loc, rest, index(size));
+          return idx;
+        };
+        Value nb = nBlocks > 1 ? split(nBlocks) : index(0);
+        Value mb = bl.mBlocks > 1 ? split(bl.mBlocks) : index(0);
+        pos.batchIvs.resize(batchSizes.size());
+        for (int64_t d = batchSizes.size() - 1; d >= 0; --d)
+          pos.batchIvs[d] = d == 0 ? rest : split(batchSizes[d]);
+        pos.n0 = b.create<arith::AddIOp>(
+            loc, index(nBase),
+            b.create<arith::MulIOp>(loc, nb, index(panels * kPanel)));
+        pos.m0 = b.create<arith::MulIOp>(loc, mb, index(bl.mBlock));
+        return pos;
       };
-      Value nb = nBlocks > 1 ? split(nBlocks) : index(0);
-      Value mb = bl.mBlocks > 1 ? split(bl.mBlocks) : index(0);
-      SmallVector<Value> batchIvs(batchSizes.size());
-      for (int64_t d = batchSizes.size() - 1; d >= 0; --d)
-        batchIvs[d] = d == 0 ? rest : split(batchSizes[d]);
-      Value n0 = b.create<arith::AddIOp>(
-          loc, index(nBase),
-          b.create<arith::MulIOp>(loc, nb, index(panels * kPanel)));
-      Value m0 = b.create<arith::MulIOp>(loc, mb, index(bl.mBlock));
-      block(batchIvs, m0, bl.mBlock, n0, panels, widths);
+      Position here = position(ivs[0]);
+      std::optional<Position> next;
+      if (prefetchAhead && count > 1)
+        next = position(
+            b.create<arith::MinUIOp>(loc, add(ivs[0], 1), index(count - 1)));
+      block(here.batchIvs, here.m0, bl.mBlock, here.n0, panels, widths,
+            next ? &*next : nullptr);
     });
   }
 
@@ -322,7 +347,8 @@ private:
   /// row-major with short rows) is swept across all panels, which stream
   /// from L2.
   void block(ValueRange batchIvs, Value m0, int64_t mCount, Value n0,
-             int64_t panels, std::array<int64_t, 2> widths) {
+             int64_t panels, std::array<int64_t, 2> widths,
+             const Position *next) {
     // Panels padded by a cache line, so that the packing loop's stores to
     // several of them do not all map to the same cache sets.
     auto bpType =
@@ -348,22 +374,75 @@ private:
       packB(bp, batchIvs, kb, kLen, n0, panels, widths);
       if (packA && packBlock)
         packColumns(ap, batchIvs, kb, kLen, m0, mCount);
-      // What the next packing reads (the next k block's B panels),
-      // prefetched a share per register tile of this k block.
+      // In the last k block, the block this thread takes next is what
+      // follows (a batched product's next head: its operands are not in
+      // any cache yet); `pick` chooses between that and this block's next
+      // k block.
+      Value isLastKb;
+      if (k > kc)
+        isLastKb = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, kb,
+                                           index(lastKb));
+      auto pick = [&](Value ifLast, Value otherwise) -> Value {
+        if (!isLastKb)
+          return ifLast;
+        return b.create<arith::SelectOp>(loc, isLastKb, ifLast, otherwise);
+      };
+      auto pickBatch = [&](ValueRange ifLast) {
+        SmallVector<Value> ivs;
+        for (auto [l, o] : llvm::zip(ifLast, batchIvs))
+          ivs.push_back(pick(l, o));
+        return ivs;
+      };
+      // What the next packing reads (the next k block's B panels, or the
+      // next block's first), prefetched a share per register tile of this
+      // k block.
       SmallVector<Region> nextBlock;
-      if (prefetchAhead && k > kc && fullTiles > 0) {
-        Value kbNext =
-            b.create<arith::MinSIOp>(loc, add(kb, kc), index(lastKb));
+      if (prefetchAhead && fullTiles > 0 && (k > kc || next)) {
+        Value kRow, nCol;
+        SmallVector<Value> ivs(batchIvs);
+        Value kbNext = add(kb, kc);
+        if (next) {
+          kRow = pick(index(0), kbNext);
+          nCol = pick(next->n0, n0);
+          ivs = pickBatch(next->batchIvs);
+        } else {
+          // (The last k block prefetches its own rows again: cached.)
+          kRow = b.create<arith::MinSIOp>(loc, kbNext, index(lastKb));
+          nCol = n0;
+        }
         if (bLast == c.n)
-          nextBlock.push_back({c.b, c.bMap, c.k, c.n, kbNext, kc, n0,
+          nextBlock.push_back({c.b, c.bMap, ivs, c.k, c.n, kRow, kc, nCol,
                                panels * kPanel, true});
         else if (bLast == c.k)
-          nextBlock.push_back({c.b, c.bMap, c.n, c.k, n0, panels * kPanel,
-                               kbNext, kc, k % kc == 0});
+          nextBlock.push_back({c.b, c.bMap, ivs, c.n, c.k, nCol,
+                               panels * kPanel, kRow, kc, k % kc == 0});
         // (Not the next k block's rows of a transposed A: whole rows of A,
         // which the hardware prefetchers follow; prefetched as well, a
         // weight gradient, 768x1024x3072 A^T, ran 2% slower on warm data.)
       }
+      // The rows of a row-major A that the row of tiles after `t` reads:
+      // after the last, those of the first row of tiles in the next k
+      // block, or in the last k block the next block's.
+      auto nextRows = [&](Value t, Value mt) {
+        Region r{c.a,   c.aMap, SmallVector<Value>(batchIvs),
+                 c.m,   c.k,    add(mt, rows),
+                 rows,  kb,     kc,
+                 k % kc == 0};
+        if (mCount % rows != 0 || !(k > kc || next))
+          return r;
+        Value lastRow = b.create<arith::CmpIOp>(
+            loc, arith::CmpIPredicate::eq, t, index(mCount / rows - 1));
+        Value row = next ? pick(next->m0, m0) : pick(r.row0, m0);
+        Value col = next ? pick(index(0), add(kb, kc)) : pick(kb, add(kb, kc));
+        SmallVector<Value> ivs =
+            next ? pickBatch(next->batchIvs) : SmallVector<Value>(batchIvs);
+        r.row0 = b.create<arith::SelectOp>(loc, lastRow, row, r.row0);
+        r.col0 = b.create<arith::SelectOp>(loc, lastRow, col, r.col0);
+        for (auto [d, iv] : llvm::enumerate(ivs))
+          r.batchIvs[d] =
+              b.create<arith::SelectOp>(loc, lastRow, iv, r.batchIvs[d]);
+        return r;
+      };
       auto rowOfTiles = [&](Value t, int64_t tileRows) {
         Value mt = add(m0, b.create<arith::MulIOp>(loc, t, index(rows)));
         Value apRow = packBlock ? t : index(0);
@@ -378,10 +457,7 @@ private:
             // The next row of tiles' rows of a row-major A (packed or read
             // in place), a share per panel.
             if (aLast == c.k)
-              shares.push_back({{c.a, c.aMap, c.m, c.k, add(mt, rows), rows,
-                                 kb, kc, k % kc == 0},
-                                p,
-                                panels});
+              shares.push_back({nextRows(t, mt), p, panels});
             Value slot =
                 add(b.create<arith::MulIOp>(loc, t, index(panels)), p);
             for (const Region &region : nextBlock)
@@ -556,6 +632,7 @@ private:
   struct Region {
     Value src;
     AffineMap map;
+    SmallVector<Value> batchIvs;
     unsigned rowDim, colDim;
     Value row0;
     int64_t rowCount;
@@ -611,9 +688,9 @@ private:
   /// a line number into row and column. A shorter share's walk runs on into
   /// the next share's lines; indices are clamped into the operand (a
   /// prefetch never faults, but the address stays in bounds).
-  std::pair<Value, Value> prefetchWalk(ValueRange batchIvs, const Region &r,
-                                       Value row, Value col) {
-    SmallVector<Value> ivs = loopIvs(batchIvs);
+  std::pair<Value, Value> prefetchWalk(const Region &r, Value row,
+                                       Value col) {
+    SmallVector<Value> ivs = loopIvs(r.batchIvs);
     ivs[r.rowDim] = b.create<arith::MinSIOp>(
         loc, b.create<arith::AddIOp>(loc, r.row0, row),
         index(c.loopSizes[r.rowDim] - 1));
@@ -768,7 +845,7 @@ private:
                 for (int64_t q = 0;
                      q < linesPerIteration(share, iterations); ++q)
                   std::tie(row, col) =
-                      prefetchWalk(batchIvs, share.region, row, col);
+                      prefetchWalk(share.region, row, col);
                 walks.append({row, col});
               }
             }

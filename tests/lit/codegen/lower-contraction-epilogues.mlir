@@ -12,8 +12,8 @@
 #id = affine_map<(m, n) -> (m, n)>
 // CHECK-LABEL: func.func @activation
 // CHECK-NOT:   linalg.generic
-// CHECK:         vector.fma
 // CHECK:         %[[LAST:.+]] = arith.cmpi eq, %{{.+}}, %c256
+// CHECK:         vector.fma
 // CHECK:         scf.if %[[LAST]] {
 // CHECK:           %[[T:.+]] = math.tanh %[[ACC:.+]] : vector<16xf32>
 // CHECK:           %[[Y:.+]] = arith.mulf %[[ACC]], %[[T]] : vector<16xf32>
