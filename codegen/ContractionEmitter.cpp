@@ -216,3 +216,48 @@ Value ContractionEmitter::iterationIndex(linalg::GenericOp op, unsigned dim,
     v = b.create<arith::RemUIOp>(loc, v, constant(space[dim]));
   return v;
 }
+
+int64_t ContractionEmitter::linesPerShare(const Share &share) {
+  int64_t total = share.region.rowCount * linesPerRow(share.region);
+  return (total + share.slots - 1) / share.slots;
+}
+
+int64_t ContractionEmitter::linesPerIteration(const Share &share,
+                                              int64_t iterations) {
+  return std::min<int64_t>(
+      2, (linesPerShare(share) + iterations - 1) / iterations);
+}
+
+std::pair<Value, Value> ContractionEmitter::walkStart(const Share &share) {
+  int64_t perRow = linesPerRow(share.region);
+  int64_t total = share.region.rowCount * perRow;
+  Value first = b.create<arith::MinSIOp>(
+      loc,
+      b.create<arith::MulIOp>(loc, share.slot, index(linesPerShare(share))),
+      index(total - 1));
+  return {b.create<arith::DivUIOp>(loc, first, index(perRow)),
+          b.create<arith::MulIOp>(
+              loc, b.create<arith::RemUIOp>(loc, first, index(perRow)),
+              index(kLanes))};
+}
+
+std::pair<Value, Value>
+ContractionEmitter::prefetchWalk(const Region &r, Value row, Value col) {
+  SmallVector<Value> ivs = loopIvs(r.batchIvs);
+  ivs[r.rowDim] = b.create<arith::MinSIOp>(
+      loc, b.create<arith::AddIOp>(loc, r.row0, row),
+      index(c.loopSizes[r.rowDim] - 1));
+  Value colIdx = b.create<arith::AddIOp>(loc, r.col0, col);
+  if (!r.colsInBounds)
+    colIdx = b.create<arith::MinSIOp>(loc, colIdx,
+                                      index(c.loopSizes[r.colDim] - 1));
+  ivs[r.colDim] = colIdx;
+  b.create<memref::PrefetchOp>(loc, r.src, indices(r.map, ivs),
+                               /*isWrite=*/false, /*localityHint=*/2,
+                               /*isDataCache=*/true);
+  Value nextCol = add(col, kLanes);
+  Value wrap = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::uge, nextCol,
+                                       index(linesPerRow(r) * kLanes));
+  return {b.create<arith::SelectOp>(loc, wrap, add(row, 1), row),
+          b.create<arith::SelectOp>(loc, wrap, index(0), nextCol)};
+}

@@ -2,9 +2,11 @@
 //
 // What the matrix-product kernels (ContractionKernel.cpp) build from:
 // index arithmetic, loops, masked vector loads and stores of 16 f32 lanes,
-// in-register transposes, and a product's elementwise epilogue applied to a
-// vector of accumulators (ContractionEmitter.cpp). The kernel's blocking,
-// packing, prefetching and register tiles stay in ContractionKernel.cpp.
+// in-register transposes, a product's elementwise epilogue applied to a
+// vector of accumulators, and the walks that software-prefetch a region of
+// an operand a line at a time (ContractionEmitter.cpp). The kernel's
+// blocking, packing, register tiles and what to prefetch when stay in
+// ContractionKernel.cpp.
 //===----------------------------------------------------------------------===//
 
 #ifndef MYELIN_CODEGEN_CONTRACTIONEMITTER_H
@@ -84,6 +86,52 @@ protected:
   /// vector ops and its outputs are stored there (and C, unless the
   /// epilogue overwrites it).
   void applyEpilogue(mlir::Value acc, mlir::ValueRange idx, int64_t width);
+
+  /// A region of operand `src` (indexed through `map`) that a later
+  /// packing or tile reads: `rowCount` rows from `row0` along loop
+  /// dimension `rowDim`, each `cols` elements from `col0` along `colDim`
+  /// (the operand's contiguous last dimension), at batch indices
+  /// `batchIvs`.
+  struct Region {
+    mlir::Value src;
+    mlir::AffineMap map;
+    llvm::SmallVector<mlir::Value> batchIvs;
+    unsigned rowDim, colDim;
+    mlir::Value row0;
+    int64_t rowCount;
+    mlir::Value col0;
+    int64_t cols;
+    /// col0 + cols never passes the operand's last column.
+    bool colsInBounds;
+  };
+  /// Share `slot` of `slots` of a region's cache lines: each register
+  /// tile call prefetches its share.
+  struct Share {
+    Region region;
+    mlir::Value slot;
+    int64_t slots;
+  };
+  /// Lines of a share's region per row, and of the share.
+  static int64_t linesPerRow(const Region &r) {
+    return (r.cols + kLanes - 1) / kLanes;
+  }
+  static int64_t linesPerShare(const Share &share);
+  /// Lines a tile's k loop prefetches per iteration (of `iterations`): at
+  /// most two, the address arithmetic is not free.
+  static int64_t linesPerIteration(const Share &share, int64_t iterations);
+  /// Where the walk over a share's lines starts: the row and column (in
+  /// elements) within its region of the share's first line.
+  std::pair<mlir::Value, mlir::Value> walkStart(const Share &share);
+  /// Prefetches into L2 the line at (`row`, `col`) of the share's region and
+  /// returns the position of the next line (row-major over the region's
+  /// lines). A tile's k loop carries the position, so that an iteration
+  /// pays an add, a compare and two selects per line, not the division of
+  /// a line number into row and column. A shorter share's walk runs on into
+  /// the next share's lines; indices are clamped into the operand (a
+  /// prefetch never faults, but the address stays in bounds).
+  std::pair<mlir::Value, mlir::Value> prefetchWalk(const Region &r,
+                                                   mlir::Value row,
+                                                   mlir::Value col);
 
   mlir::OpBuilder &b;
   mlir::Location loc;
