@@ -111,7 +111,8 @@ def LowerContractionsPass : Pass<"myelin-lower-contractions", "::mlir::func::Fun
     Option<"prefetch", "prefetch", "bool", "true",
            "Software-prefetch into L2, spread over the register tiles, what "
            "the next packing or row of tiles reads (the next k block's "
-           "panels of B, the next rows of a row-major A)">
+           "panels of B, the next rows of a row-major A; in the last k "
+           "block, those of the thread's next block)">
   ];
 }
 
