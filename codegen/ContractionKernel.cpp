@@ -419,6 +419,11 @@ private:
         // (Not the next k block's rows of a transposed A: whole rows of A,
         // which the hardware prefetchers follow; prefetched as well, a
         // weight gradient, 768x1024x3072 A^T, ran 2% slower on warm data.)
+        // With a single k block, the next block's transposed A: attention's
+        // P^T dY and dS^T q pack the next head's P or dS.
+        if (packA && packBlock && next && k <= kc)
+          nextBlock.push_back({c.a, c.aMap, next->batchIvs, c.k, c.m,
+                               index(0), k, next->m0, mCount, true});
       }
       // The rows of a row-major A that the row of tiles after `t` reads:
       // after the last, those of the first row of tiles in the next k

@@ -145,3 +145,34 @@ func.func @next_batch_entry(%a: memref<4x16x64xf32>, %b: memref<4x64x32xf32>, %c
   }
   return
 }
+
+// -----
+
+// The same with A transposed (attention's P^T dY and dS^T q): a single k
+// block, so the next entry's whole A^T block, which the next block packs
+// first, is walked as well (with several k blocks, see @transposed_lhs, A^T
+// is left to the hardware prefetchers).
+#a = affine_map<(h, m, k, n) -> (h, k, m)>
+#b = affine_map<(h, m, k, n) -> (h, k, n)>
+#c = affine_map<(h, m, k, n) -> (h, m, n)>
+// CHECK-LABEL: func.func @next_entry_transposed
+// CHECK:       scf.parallel (%[[H:.+]]) = (%c0) to (%c4) step (%c1)
+// CHECK:         %[[H1:.+]] = arith.addi %[[H]], %c1
+// CHECK:         %[[NEXTH:.+]] = arith.minui %[[H1]], %c3
+// CHECK:           scf.for %{{.+}} = %c0 to %c64 step %c4 iter_args(
+// CHECK-COUNT-2:     memref.prefetch %arg1[%[[NEXTH]], %{{.+}}, %{{.+}}], read, locality<2>, data : memref<4x64x32xf32>
+// CHECK-COUNT-2:     memref.prefetch %arg0[%[[NEXTH]], %{{.+}}, %{{.+}}], read, locality<2>, data : memref<4x64x16xf32>
+// CHECK:             scf.yield
+// OFF-LABEL:   func.func @next_entry_transposed
+// OFF-NOT:     memref.prefetch {{.*}} read
+// OFF:         return
+func.func @next_entry_transposed(%a: memref<4x64x16xf32>, %b: memref<4x64x32xf32>, %c: memref<4x16x32xf32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x64x16xf32>, memref<4x64x32xf32>) outs(%c : memref<4x16x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
