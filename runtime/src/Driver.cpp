@@ -11,6 +11,7 @@
 #include "runtime/src/Driver.h"
 #include "myelin/driver.h"
 #include "runtime/src/Checkpoint.h"
+#include "runtime/src/HugePages.h"
 #include "runtime/src/Train.h"
 
 #include <cerrno>
@@ -308,6 +309,9 @@ extern "C" int myelin_rt_main(int argc, char **argv,
   // user's own setting wins.
   if (!std::getenv("OMP_WAIT_POLICY") && !std::getenv("KMP_BLOCKTIME"))
     setenv("KMP_BLOCKTIME", "2ms", /*overwrite=*/0);
+  // The kernels' static slots are the .bss: 2 MiB pages for them, before a
+  // step first touches them (HugePages.h).
+  myelin::rt::adviseHugePagesForBss();
   return myelin::rt::runMain(argc, argv, model, std::cout, std::cerr,
                              isatty(STDERR_FILENO) == 1);
 }

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/src/Model.h"
+#include "runtime/src/HugePages.h"
 #include "runtime/src/Progress.h"
 
 #include <cmath>
@@ -447,12 +448,19 @@ std::string BufferSet::allocate(const ModelInfo &info) {
   for (int i = 0; i < m->num_buffers; ++i) {
     size_t bytes =
         static_cast<size_t>(info.numel[i]) * dtypeSize(m->buffers[i].dtype);
-    // aligned_alloc requires a size that is a multiple of the alignment.
+    // Kernels load 64-byte vectors; big buffers start on a huge page and
+    // ask for huge pages before the zeroing first touches them
+    // (HugePages.h).
     size_t rounded = (bytes + 63) / 64 * 64;
-    void *p = std::aligned_alloc(64, rounded);
+    bool huge = rounded >= kHugePageMinBytes;
+    void *p = nullptr;
+    if (posix_memalign(&p, huge ? kHugePage : 64, rounded) != 0)
+      p = nullptr;
     if (!p)
       return "out of memory allocating " + std::to_string(rounded) +
              " bytes for buffer " + describeBuffer(m->buffers[i]);
+    if (huge)
+      adviseHugePages(p, rounded);
     std::memset(p, 0, rounded);
     ptrs.push_back(p);
     sizes.push_back(bytes);
