@@ -63,7 +63,8 @@ std::string formatShape(const myelin_rt_buffer_desc &b);
 /// Size in bytes of one element of `dtype` (both dtypes are 4 bytes).
 inline size_t dtypeSize(int32_t) { return 4; }
 
-/// Owns one zero-initialized, 64-byte aligned allocation per buffer.
+/// Owns one zero-initialized, 64-byte aligned allocation per buffer (2 MiB
+/// aligned and advised for huge pages from 2 MiB on, HugePages.h).
 class BufferSet {
 public:
   BufferSet() = default;
