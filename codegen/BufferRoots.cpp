@@ -2,6 +2,8 @@
 
 #include "codegen/BufferRoots.h"
 
+#include "llvm/ADT/TypeSwitch.h"
+
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -47,21 +49,25 @@ bool myelin::touchesNoBufferContents(Operation *op) {
 }
 
 std::optional<myelin::BufferAccess> myelin::bufferAccessOf(Operation *op) {
-  if (auto load = dyn_cast<memref::LoadOp>(op))
-    return BufferAccess{load.getMemRef(), load.getIndices(), false, true};
-  if (auto store = dyn_cast<memref::StoreOp>(op))
-    return BufferAccess{store.getMemRef(), store.getIndices(), true, true};
-  if (auto load = dyn_cast<vector::LoadOp>(op))
-    return BufferAccess{load.getBase(), load.getIndices(), false, true};
-  if (auto store = dyn_cast<vector::StoreOp>(op))
-    return BufferAccess{store.getBase(), store.getIndices(), true, true};
-  if (auto load = dyn_cast<vector::MaskedLoadOp>(op))
-    return BufferAccess{load.getBase(), load.getIndices(), false, true};
-  if (auto store = dyn_cast<vector::MaskedStoreOp>(op))
-    return BufferAccess{store.getBase(), store.getIndices(), true, true};
-  if (auto read = dyn_cast<vector::TransferReadOp>(op))
-    return BufferAccess{read.getSource(), read.getIndices(), false, false};
-  if (auto write = dyn_cast<vector::TransferWriteOp>(op))
-    return BufferAccess{write.getSource(), write.getIndices(), true, false};
-  return std::nullopt;
+  using Result = std::optional<BufferAccess>;
+  return llvm::TypeSwitch<Operation *, Result>(op)
+      .Case([](memref::LoadOp o) {
+        return BufferAccess{o.getMemRef(), o.getIndices(), false, true};
+      })
+      .Case([](memref::StoreOp o) {
+        return BufferAccess{o.getMemRef(), o.getIndices(), true, true};
+      })
+      .Case<vector::LoadOp, vector::MaskedLoadOp>([](auto o) {
+        return BufferAccess{o.getBase(), o.getIndices(), false, true};
+      })
+      .Case<vector::StoreOp, vector::MaskedStoreOp>([](auto o) {
+        return BufferAccess{o.getBase(), o.getIndices(), true, true};
+      })
+      .Case([](vector::TransferReadOp o) {
+        return BufferAccess{o.getSource(), o.getIndices(), false, false};
+      })
+      .Case([](vector::TransferWriteOp o) {
+        return BufferAccess{o.getSource(), o.getIndices(), true, false};
+      })
+      .Default([](Operation *) { return Result(); });
 }

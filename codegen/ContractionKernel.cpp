@@ -455,14 +455,17 @@ private:
         Value pEnd = causalPanels(mt, tileRows, n0, panels);
         if (packA && !packBlock)
           packTile(ap, apRow, batchIvs, kb, kHi, mt, tileRows);
+        // The next row of tiles' rows of a row-major A (packed or read in
+        // place), a share per panel.
+        std::optional<Region> aNext;
+        if (prefetchAhead && tileRows == rows && aLast == c.k)
+          aNext = nextRows(t, mt);
         loop(index(0), pEnd, 1, [&](Value p) {
           Value np = add(n0, b.create<arith::MulIOp>(loc, p, index(kPanel)));
           SmallVector<Share> shares;
           if (prefetchAhead && tileRows == rows) {
-            // The next row of tiles' rows of a row-major A (packed or read
-            // in place), a share per panel.
-            if (aLast == c.k)
-              shares.push_back({nextRows(t, mt), p, panels});
+            if (aNext)
+              shares.push_back({*aNext, p, panels});
             Value slot =
                 add(b.create<arith::MulIOp>(loc, t, index(panels)), p);
             for (const Region &region : nextBlock)
