@@ -131,6 +131,21 @@ def base_env(threads):
     return env
 
 
+def matmul_env(threads):
+    """The environment of mm_bench: the peer's, except for OpenMP waiting.
+    The generated kernels run on libomp's threads as in a Myelin executable,
+    whose runtime (runtime/src/Driver.cpp) lets idle workers spin for 2 ms
+    (KMP_BLOCKTIME) before they sleep; under the peer's OMP_WAIT_POLICY=passive
+    every call would wake a sleeping worker (fork) and be woken (join), which
+    costs a 0.1-ms MLP product half its speed. OpenBLAS's own threads ignore
+    both settings, and 2 ms of spinning after the last generated call is
+    nothing against the 150 ms each timing lasts."""
+    env = base_env(threads)
+    del env["OMP_WAIT_POLICY"]
+    env["KMP_BLOCKTIME"] = "2ms"
+    return env
+
+
 # ---------------------------------------------------------------------------
 # Specs: the shapes the FLOP count and the PyTorch peer need
 # ---------------------------------------------------------------------------
@@ -443,7 +458,7 @@ def bench_matmul(args, build, work, shapes):
     _, _, _, out = run_measured(
         [exe, "--repeats", str(args.repeats), "--min-ms", min_ms,
          "--threads", str(args.threads)],
-        os.path.join(work, "mm_bench.out"), base_env(args.threads))
+        os.path.join(work, "mm_bench.out"), matmul_env(args.threads))
     rows = []
     for line in out.strip().splitlines():
         rec = json.loads(line)
