@@ -47,7 +47,9 @@ def ApproximateMathPass : Pass<"myelin-approximate-math", "::mlir::func::FuncOp"
   let summary = "Replace transcendental math ops by polynomial approximations";
   let description = [{
     `math.exp`, `math.log`, `math.tanh`, ... become arithmetic the loop
-    vectorizer can turn into SIMD code, instead of scalar libm calls.
+    vectorizer can turn into SIMD code, instead of scalar libm calls. f32
+    `math.erf` and `math.tanh` become rational approximations whose
+    quotient is a refined reciprocal estimate rather than a divide.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
