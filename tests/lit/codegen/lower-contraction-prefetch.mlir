@@ -80,23 +80,21 @@ func.func @two_k_blocks(%a: memref<16x512xf32>, %b: memref<512x64xf32>, %c: memr
 // -----
 
 // A weight gradient's form, A^T * B (k = 512 rows of both): the next k
-// block's panels of B are prefetched, its rows of A^T (whole rows of A,
-// which the hardware prefetchers follow) are not. The block's 32 tiles
-// share B's 256 x 2 lines, 16 each: the first 16 iterations walk them, a
-// second loop without prefetches takes the rest.
+// block's panels of B and its rows of A^T (what the next packing reads:
+// whole rows of A) are prefetched. Four blocks of 256 rows: A^T's 256 x 16
+// lines per block are more than the block's tiles walk at two lines per
+// iteration, so every iteration walks (no second loop).
 #a = affine_map<(m, k, n) -> (k, m)>
 #b = affine_map<(m, k, n) -> (k, n)>
 #c = affine_map<(m, k, n) -> (m, n)>
 // CHECK-LABEL: func.func @transposed_lhs
-// CHECK:         %[[SPLIT:.+]]:18 = scf.for %{{.+}} = %c0 to %c64 step %c4 iter_args(
-// CHECK-NOT:       memref.prefetch %arg0
+// CHECK:         scf.parallel (%{{.+}}) = (%c0) to (%c4) step (%c1)
+// CHECK:         scf.for %{{.+}} = %c0 to %c256 step %c4 iter_args(
 // CHECK:           memref.prefetch %arg1[{{.+}}], read, locality<2>, data : memref<512x32xf32>
-// CHECK-NOT:       memref.prefetch %arg0
-// CHECK:           scf.yield
-// CHECK:         scf.for %{{.+}} = %c64 to %c256 step %c4 iter_args(%{{.+}} = %[[SPLIT]]#0,
-// CHECK-NOT:       memref.prefetch
+// CHECK-COUNT-2:   memref.prefetch %arg0[{{.+}}], read, locality<2>, data : memref<512x1024xf32>
 // CHECK-COUNT-64:  vector.fma
 // CHECK:           scf.yield
+// CHECK-NOT:     scf.for %{{.+}} = %c64 to %c256 step %c4
 // OFF-LABEL:   func.func @transposed_lhs
 // OFF-NOT:     memref.prefetch {{.*}} read
 // OFF:         return
@@ -150,8 +148,8 @@ func.func @next_batch_entry(%a: memref<4x16x64xf32>, %b: memref<4x64x32xf32>, %c
 
 // The same with A transposed (attention's P^T dY and dS^T q): a single k
 // block, so the next entry's whole A^T block, which the next block packs
-// first, is walked as well (with several k blocks, see @transposed_lhs, A^T
-// is left to the hardware prefetchers).
+// first, is walked as well (with several k blocks, see @transposed_lhs, the
+// next k block's).
 #a = affine_map<(h, m, k, n) -> (h, k, m)>
 #b = affine_map<(h, m, k, n) -> (h, k, n)>
 #c = affine_map<(h, m, k, n) -> (h, m, n)>
