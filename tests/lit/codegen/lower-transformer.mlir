@@ -4,8 +4,10 @@
 // elementwise generics, the causal mask from loop indices and the dropout
 // mask from a hash.
 
-// softmax on [B, H, T, T]: row max (last loop a reduction, from -inf), row
-// sum of exp(x - max), then exp(x - max) / sum, all parallel.
+// softmax on [B, H, T, T]: row max (last loop a reduction, from -inf);
+// e = exp(x - max) and its row sum in one generic (e indexed like x, the
+// sum by row, the last loop a reduction); then e * (1 / sum), all parallel
+// (no second exp).
 // CHECK-DAG: #[[FULL:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
 // CHECK-LABEL: func.func @softmax
@@ -13,15 +15,17 @@
 // CHECK:      %[[MAXINIT:.+]] = linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.+}} : tensor<2x3x4xf32>)
 // CHECK:      %[[MAX:.+]] = linalg.generic {indexing_maps = [#[[FULL]], #[[ROW]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%arg0 : tensor<2x3x4x4xf32>) outs(%[[MAXINIT]] : tensor<2x3x4xf32>)
 // CHECK:        arith.maximumf
-// CHECK:      %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[FULL]], #[[ROW]], #[[ROW]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%arg0, %[[MAX]] :
+// CHECK:      %[[ES:.+]]:2 = linalg.generic {indexing_maps = [#[[FULL]], #[[ROW]], #[[FULL]], #[[ROW]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%arg0, %[[MAX]] :
 // CHECK:        arith.subf {{.+}} fastmath<reassoc,contract>
-// CHECK:        math.exp
-// CHECK:        arith.addf
-// CHECK:      linalg.generic {indexing_maps = [#[[FULL]], #[[ROW]], #[[ROW]], #[[FULL]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg0, %[[MAX]], %[[SUM]] :
+// CHECK:        %[[E:.+]] = math.exp
+// CHECK:        %[[ACC:.+]] = arith.addf %{{.+}}, %[[E]]
+// CHECK:        linalg.yield %[[E]], %[[ACC]]
+// CHECK:      linalg.generic {indexing_maps = [#[[FULL]], #[[ROW]], #[[FULL]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[ES]]#0, %[[ES]]#1 :
+// CHECK-NOT:    math.exp
 // CHECK:        %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
 // CHECK:        %[[RECIP:.+]] = arith.divf %[[ONE]], %{{.+}} fastmath
-// CHECK:        %[[E:.+]] = math.exp
-// CHECK:        arith.mulf %[[E]], %[[RECIP]]
+// CHECK-NOT:    math.exp
+// CHECK:        arith.mulf %{{.+}}, %[[RECIP]]
 func.func @softmax(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32> {
   %0 = nn.softmax %x : tensor<2x3x4x4xf32>
   return %0 : tensor<2x3x4x4xf32>
