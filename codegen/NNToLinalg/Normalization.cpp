@@ -237,12 +237,7 @@ struct SoftmaxLowering : OpRewritePattern<nn::SoftmaxOp> {
     Location loc = op.getLoc();
     Value x = op.getInput();
     auto type = cast<RankedTensorType>(x.getType());
-    Value max = buildLastDimGeneric(
-        rewriter, loc, type, {x}, {}, {}, LastDimResult::Rows,
-        {-std::numeric_limits<float>::infinity()},
-        [](OpBuilder &nb, Location l, ValueRange a) {
-          return SmallVector<Value>{nb.create<arith::MaximumFOp>(l, a[1], a[0])};
-        })[0];
+    Value max = buildRowMax(rewriter, loc, x);
     // e (indexed like x) and sum (by row) from one generic whose last
     // dimension is a reduction.
     unsigned rank = type.getRank();

@@ -147,15 +147,19 @@ Value FastArith::sigmoid(Value x) {
   return div(c(1.0f), add(c(1.0f), exp(b.create<arith::NegFOp>(loc, x))));
 }
 
-std::pair<Value, Value> buildSoftmaxStats(OpBuilder &b, Location loc,
-                                          Value logits) {
-  auto type = cast<RankedTensorType>(logits.getType());
-  Value rowMax = buildLastDimGeneric(
-      b, loc, type, {logits}, {}, {}, LastDimResult::Rows,
-      {-std::numeric_limits<float>::infinity()},
+Value buildRowMax(OpBuilder &b, Location loc, Value x) {
+  return buildLastDimGeneric(
+      b, loc, cast<RankedTensorType>(x.getType()), {x}, {}, {},
+      LastDimResult::Rows, {-std::numeric_limits<float>::infinity()},
       [](OpBuilder &nb, Location l, ValueRange a) {
         return SmallVector<Value>{nb.create<arith::MaximumFOp>(l, a[1], a[0])};
       })[0];
+}
+
+std::pair<Value, Value> buildSoftmaxStats(OpBuilder &b, Location loc,
+                                          Value logits) {
+  auto type = cast<RankedTensorType>(logits.getType());
+  Value rowMax = buildRowMax(b, loc, logits);
   Value rowSum = buildLastDimGeneric(
       b, loc, type, {logits}, {rowMax}, {}, LastDimResult::Rows, {0.0f},
       [](OpBuilder &nb, Location l, ValueRange a) {

@@ -85,6 +85,9 @@ struct FastArith {
   mlir::Value sigmoid(mlir::Value x);
 };
 
+/// Row max over the last dimension of `x` (from -inf).
+mlir::Value buildRowMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+
 /// Row max and row sum of exp(x - max) over the last dimension of `x`: two
 /// vectorizable row reductions (softmax, and softmax cross-entropy's forward
 /// and backward, where CSE leaves one pair for both).
