@@ -27,7 +27,8 @@ namespace {
 class RationalBuilder {
 public:
   RationalBuilder(Operation *op, PatternRewriter &rewriter)
-      : rewriter(rewriter), loc(op->getLoc()), type(op->getResult(0).getType()) {}
+      : rewriter(rewriter), loc(op->getLoc()),
+        type(op->getResult(0).getType()) {}
 
   Value c(double v) {
     TypedAttr attr = rewriter.getF32FloatAttr(v);
@@ -39,12 +40,16 @@ public:
   /// first so that a NaN passes through (x86: one vminps and one vmaxps).
   Value clamp(Value x, double bound) {
     Value hi = c(bound), lo = c(-bound);
-    Value above = rewriter.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, hi, x);
+    Value above =
+        rewriter.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, hi, x);
     x = rewriter.create<arith::SelectOp>(loc, above, hi, x);
-    Value below = rewriter.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, lo, x);
+    Value below =
+        rewriter.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, lo, x);
     return rewriter.create<arith::SelectOp>(loc, below, lo, x);
   }
-  Value mul(Value a, Value b) { return rewriter.create<arith::MulFOp>(loc, a, b); }
+  Value mul(Value a, Value b) {
+    return rewriter.create<arith::MulFOp>(loc, a, b);
+  }
   /// The polynomial with coefficients `coeffs` (highest degree first) in
   /// `x2`, by Horner's rule with FMAs.
   Value horner(Value x2, ArrayRef<double> coeffs) {
@@ -74,10 +79,9 @@ private:
 /// first), for the ops below.
 template <typename OpTy>
 struct OddRationalApproximation : OpRewritePattern<OpTy> {
-  OddRationalApproximation(MLIRContext *ctx, double bound,
-                           ArrayRef<double> p, ArrayRef<double> q)
-      : OpRewritePattern<OpTy>(ctx, /*benefit=*/2), bound(bound), p(p),
-        q(q) {}
+  OddRationalApproximation(MLIRContext *ctx, double bound, ArrayRef<double> p,
+                           ArrayRef<double> q)
+      : OpRewritePattern<OpTy>(ctx, /*benefit=*/2), bound(bound), p(p), q(q) {}
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
     if (!getElementTypeOrSelf(op.getType()).isF32())
@@ -146,7 +150,8 @@ public:
     addErfApproximation(patterns);
     addTanhApproximation(patterns);
     populateMathPolynomialApproximationPatterns(patterns);
-    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };
