@@ -398,17 +398,19 @@ private:
       // k block.
       SmallVector<Region> nextBlock;
       if (prefetchAhead && fullTiles > 0 && (k > kc || next)) {
-        Value kRow, nCol;
+        // The k row, batch indices, first row and column of C that the
+        // next packing starts from.
+        Value kRow, mRow = m0, nCol = n0;
         SmallVector<Value> ivs(batchIvs);
         Value kbNext = add(kb, kc);
         if (next) {
           kRow = pick(index(0), kbNext);
+          mRow = pick(next->m0, m0);
           nCol = pick(next->n0, n0);
           ivs = pickBatch(next->batchIvs);
         } else {
           // (The last k block prefetches its own rows again: cached.)
           kRow = b.create<arith::MinSIOp>(loc, kbNext, index(lastKb));
-          nCol = n0;
         }
         if (bLast == c.n)
           nextBlock.push_back({c.b, c.bMap, ivs, c.k, c.n, kRow, kc, nCol,
@@ -425,10 +427,9 @@ private:
         // with this prefetch (8 of 8 interleaved rounds, 2026-12-01). Warm
         // products did not change (768x1024x3072 A^T: 394 against 393
         // GFLOP/s on 2 threads; on session 8's machine it had lost 2%).
-        if (packA && packBlock && (k > kc || next))
+        if (packA && packBlock)
           nextBlock.push_back({c.a, c.aMap, ivs, c.k, c.m, kRow,
-                               std::min(k, kc), next ? pick(next->m0, m0) : m0,
-                               mCount, true});
+                               std::min(k, kc), mRow, mCount, true});
       }
       // The rows of a row-major A that the row of tiles after `t` reads:
       // after the last, those of the first row of tiles in the next k
